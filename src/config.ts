@@ -1,0 +1,59 @@
+import path from 'node:path';
+
+/**
+ * All configuration, read once from the environment (documented in docs/configuration.md). Command-line flags
+ * override these values where the CLI offers them.
+ */
+export interface Config {
+  /** PostgreSQL server URL; absent → the embedded database in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Folder of the embedded database, uploads and the lock file. */
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** Public base URL, used in QR codes, Digital Links and the `Location` headers. */
+  readonly publicUrl: string;
+  readonly logLevel: string;
+  /** Load the Huế demo data set on the first start of an empty database. */
+  readonly demoOnFirstStart: boolean;
+  /** Largest request body accepted (bytes), EPCIS capture included. */
+  readonly maxBodyBytes: number;
+  /** Largest uploaded file (bytes): images, documents, import sheets. */
+  readonly maxUploadBytes: number;
+  /** Set cookies with the Secure flag (behind HTTPS). */
+  readonly secureCookies: boolean;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function boolFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = intFromEnv(env, 'PORT', 3000);
+  const host = env.HOST ?? '0.0.0.0';
+  const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  return {
+    databaseUrl,
+    dataDir: path.resolve(env.TRUYXUAT_DATA ?? 'data'),
+    host,
+    port,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    demoOnFirstStart: boolFromEnv(env, 'TRUYXUAT_DEMO', databaseUrl === undefined),
+    maxBodyBytes: intFromEnv(env, 'TRUYXUAT_MAX_BODY_BYTES', 20 * 1024 * 1024),
+    maxUploadBytes: intFromEnv(env, 'TRUYXUAT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
+    secureCookies: boolFromEnv(env, 'TRUYXUAT_SECURE_COOKIES', false),
+  };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_identity.ts';
+
+/** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
+export const migrations: Record<string, Migration> = {
+  '0001_identity': m0001,
+};

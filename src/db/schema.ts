@@ -1,0 +1,7 @@
+import type { IdentityTables } from '../registry/identity.tables.ts';
+
+/**
+ * The whole database as Kysely sees it. Each capability declares its own tables in `<capability>/*.tables.ts`;
+ * this interface only composes them.
+ */
+export type DB = IdentityTables;

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import { identityRoutes } from '../registry/identity.routes.ts';
+import { AppError } from '../shared/errors.ts';
+import { registerAuthentication } from './auth.ts';
+import type { App, AppContext, RoutePlugin } from './context.ts';
+import { sendProblem } from './problem.ts';
+import { HealthResponse } from './schemas.ts';
+
+export interface BuildOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** Every capability's routes, with their prefix. A capability adds itself here. */
+const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [{ prefix: '/api', plugin: identityRoutes }];
+
+/**
+ * Builds the whole HTTP application without listening, so that tests use `app.inject` and the CLI decides where
+ * to listen (Fastify's "build in one function, listen in another").
+ */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? { level: ctx.config.logLevel },
+    bodyLimit: ctx.config.maxBodyBytes,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(async (error, request, reply) => sendProblem(reply, request, error));
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(
+      reply,
+      request,
+      new AppError('not_found', `No resource at ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: ctx.config.secureCookies,
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'truyxuat API',
+        description:
+          'Platform API of truyxuat, the provincial product traceability system. Errors are RFC 7807 problem documents. ' +
+          'Authenticate with `Authorization: Bearer tx_…` (API key) or the session cookie plus `X-CSRF-Token` for changes.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key tx_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'tx_session' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  registerAuthentication(app, ctx);
+
+  app.get(
+    '/health',
+    { schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: HealthResponse } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/ready',
+    { schema: { tags: ['health'], summary: 'Readiness: the database answers', response: { 200: HealthResponse } } },
+    async () => {
+      try {
+        await sql`select 1`.execute(ctx.db);
+      } catch (e) {
+        throw new AppError('unavailable', 'The database does not answer', { cause: e });
+      }
+      return { status: 'ok' as const };
+    },
+  );
+
+  for (const { prefix, plugin } of ROUTES) await app.register(plugin, { prefix, ctx });
+  return app;
+}
