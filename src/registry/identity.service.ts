@@ -414,7 +414,7 @@ export async function actingOrganisation(
   if (seesEverything(caller)) return { organisationId: onBehalfOf, viaDelegation: null };
   if (own === undefined) throw notFound('Organisation');
   const delegations = await repo.findActiveDelegation(db, own, onBehalfOf, now);
-  const granting = delegations.find((d) => (d.permissions).includes(permission));
+  const granting = delegations.find((d) => d.permissions.includes(permission));
   if (!granting) throw new AppError('forbidden', `No active delegation from ${onBehalfOf} grants ${permission}`);
   return { organisationId: onBehalfOf, viaDelegation: granting.id };
 }
