@@ -1,0 +1,179 @@
+/**
+ * EPCIS 2.0 / CBV 2.0 pure core: the canonical event model, the JSON-LD and XML codecs, layered validation and
+ * the CBV 2.0 §8.9 event hash. No I/O; the bundled GS1 artefacts are compiled in.
+ */
+import { EpcisValidationError, type Finding } from './errors.ts';
+import { eventHash } from './event-hash.ts';
+import { EPCIS_CONTEXT } from './generated/epcis-context.generated.ts';
+import { EPCIS_CONTEXT_URLS, jsonEventList, parseJsonBounded, readJsonDocument } from './json-codec.ts';
+import type { EpcisDocument, EpcisEvent, ParsedDocument } from './model.ts';
+import { schemaFindings, semanticFindings } from './validation.ts';
+import { parseEpcisXml } from './xml-codec.ts';
+import { buildJsonLdDocument, writeEpcisXml } from './xml-writer.ts';
+
+export * from './model.ts';
+export { EpcisValidationError, type Finding, type FindingKind, type EpcisExceptionType } from './errors.ts';
+export { eventHash, preHashString, canonicalTimestamp, type EventHashOptions } from './event-hash.ts';
+export { EPCIS_CONTEXT, EPCIS_CONTEXT_URLS };
+export { isDateTimeWithOffset, identifierProblem } from './validation.ts';
+
+export interface ParseOptions {
+  /** Refuse bodies larger than this many bytes (default 64 MiB). */
+  maxBytes?: number;
+  /** Maximum nesting depth of XML elements / JSON values (default 64). */
+  maxDepth?: number;
+  /**
+   * XML only. `strict` (default, for capture) refuses 2.0 events whose standard elements break the XSD sequence;
+   * `lenient` (converter and hash tooling) accepts them and reports the findings on `ParsedDocument.findings`.
+   */
+  xmlElementOrder?: 'strict' | 'lenient';
+  /**
+   * Return the document even when it has schema or semantic findings (they are on `ParsedDocument.findings`), as
+   * `GS1-Capture-Error-Behaviour: proceed` needs. Syntax and security problems still throw.
+   */
+  lenient?: boolean;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  findings: Finding[];
+  parsed?: ParsedDocument;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+function decode(body: string | Buffer, maxBytes: number): string {
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  if (size > maxBytes)
+    throw new EpcisValidationError(
+      [{ field: 'body', message: `document larger than ${maxBytes} bytes`, kind: 'security' }],
+      'CaptureLimitExceededException',
+    );
+  if (typeof body === 'string') return body;
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  return text;
+}
+
+/** Refuses binary input early with a clear finding instead of a parser error deep inside. */
+function refuseBinary(text: string): void {
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 4096)))
+    throw new EpcisValidationError([
+      { field: 'body', message: 'not a text document (binary content)', kind: 'syntax' },
+    ]);
+}
+
+/**
+ * Validates a document in both layers without throwing: (1) the GS1 JSON Schema (JSON) or the XSD structure (XML:
+ * known elements in XSD order, then the converted JSON-LD against the JSON Schema), (2) the semantic rules.
+ */
+export function validateEpcisDocument(
+  body: string | Buffer,
+  contentType: 'json' | 'xml',
+  options: ParseOptions = {},
+): ValidationResult {
+  try {
+    const parsed = parseEpcisDocument(body, contentType, options);
+    return { valid: true, findings: parsed.findings ?? [], parsed };
+  } catch (e) {
+    if (e instanceof EpcisValidationError) return { valid: false, findings: e.findings };
+    throw e;
+  }
+}
+
+/**
+ * Parses and validates an EPCISDocument or EPCISQueryDocument (JSON-LD, EPCIS 2.0 XML or 1.2 XML) into the
+ * canonical model. Throws {@link EpcisValidationError} with every finding when the document is not acceptable.
+ */
+export function parseEpcisDocument(
+  body: string | Buffer,
+  contentType: 'json' | 'xml',
+  options: ParseOptions = {},
+): ParsedDocument {
+  const text = decode(body, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  refuseBinary(text);
+  const maxDepth = options.maxDepth ?? 64;
+  if (contentType === 'json') {
+    const json = parseJsonBounded(text, maxDepth);
+    if (!json || typeof json !== 'object' || Array.isArray(json))
+      throw new EpcisValidationError([{ field: '(document)', message: 'must be a JSON object', kind: 'schema' }]);
+    const findings = schemaFindings(json);
+    if (findings.length > 0 && (!options.lenient || !Array.isArray(jsonEventList(json as Record<string, unknown>))))
+      throw new EpcisValidationError(findings);
+    const parsed = readJsonDocument(json as Record<string, unknown>);
+    findings.push(...semanticFindings(parsed.events, { checkDigits: parsed.document.type !== 'EPCISQueryDocument' }));
+    if (findings.length > 0 && !options.lenient) throw new EpcisValidationError(sortFindings(findings));
+    return { ...parsed, findings: sortFindings(findings) };
+  }
+  const parsed = parseEpcisXml(text, { maxDepth });
+  const findings = [...parsed.findings];
+  const tolerated: Finding[] = [];
+  if ((options.xmlElementOrder ?? 'strict') === 'strict') findings.push(...parsed.orderFindings);
+  else tolerated.push(...parsed.orderFindings);
+  const asJson = buildJsonLdDocument(parsed.events, parsed.namespaces, {
+    creationDate: parsed.document.creationDate || '1970-01-01T00:00:00Z',
+    ...(parsed.document.type === 'EPCISQueryDocument' ? { queryName: queryNameOf(parsed.document) } : {}),
+  });
+  const epcis12 = parsed.schemaVersion.startsWith('1.');
+  findings.push(...schemaFindings(asJson, { fromXml: true, epcis12 }));
+  findings.push(
+    ...semanticFindings(parsed.events, { epcis12, checkDigits: parsed.document.type !== 'EPCISQueryDocument' }),
+  );
+  if (findings.length > 0 && !options.lenient) throw new EpcisValidationError(sortFindings(findings));
+  const { orderFindings: _order, ...rest } = parsed;
+  return { ...rest, findings: sortFindings([...findings, ...tolerated]) };
+}
+
+function queryNameOf(doc: EpcisDocument): string {
+  return doc.epcisBody.queryResults?.queryName ?? 'SimpleEventQuery';
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => (a.eventIndex ?? -1) - (b.eventIndex ?? -1));
+}
+
+/** The event hashes of a parsed document, in document order. */
+export function documentEventHashes(parsed: ParsedDocument): string[] {
+  const options = parsed.hashIgnoreFields ? { ignoreFields: parsed.hashIgnoreFields } : {};
+  return parsed.events.map((e) => eventHash(e, parsed.namespaces, options));
+}
+
+type Source = ParsedDocument | EpcisDocument | readonly EpcisEvent[];
+
+/** A parsed document for any accepted source: the parse result, a JSON-LD document in model shape, or events. */
+function asParsed(source: Source, namespaces: Record<string, string>): ParsedDocument {
+  if (Array.isArray(source)) {
+    const events = source as EpcisEvent[];
+    return {
+      document: { type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '', epcisBody: { eventList: events } },
+      events,
+      namespaces,
+      schemaVersion: '2.0',
+    };
+  }
+  if ('epcisBody' in source) {
+    const read = readJsonDocument(source);
+    return { ...read, namespaces: { ...read.namespaces, ...namespaces } };
+  }
+  const parsed = source as ParsedDocument;
+  return { ...parsed, namespaces: { ...parsed.namespaces, ...namespaces } };
+}
+
+/** Writes a parsed document, a JSON-LD document or bare events as EPCIS 2.0 XML. */
+export function toXml(source: Source, namespaces: Record<string, string> = {}): string {
+  const parsed = asParsed(source, namespaces);
+  return writeEpcisXml(parsed.events, parsed.namespaces, {
+    creationDate: parsed.document.creationDate || undefined,
+    ...(parsed.masterData ? { masterData: parsed.masterData } : {}),
+    ...(parsed.document.type === 'EPCISQueryDocument' ? { queryName: queryNameOf(parsed.document) } : {}),
+  });
+}
+
+/** Writes a parsed document, a JSON-LD document or bare events as an EPCIS 2.0 JSON-LD document. */
+export function toJsonLd(source: Source, namespaces: Record<string, string> = {}): EpcisDocument {
+  const parsed = asParsed(source, namespaces);
+  return buildJsonLdDocument(parsed.events, parsed.namespaces, {
+    creationDate: parsed.document.creationDate || undefined,
+    ...(parsed.masterData ? { masterData: parsed.masterData } : {}),
+    ...(parsed.document.type === 'EPCISQueryDocument' ? { queryName: queryNameOf(parsed.document) } : {}),
+  });
+}
