@@ -376,6 +376,12 @@ function extensionValue(el: XmlElement, ns: NamespaceMap): ExtensionValue {
   return obj;
 }
 
+function childrenValue(el: XmlElement, ns: NamespaceMap): ExtensionObject {
+  const obj: ExtensionObject = {};
+  for (const c of el.children) addExtension(obj, c, ns);
+  return obj;
+}
+
 function readMasterData(header: XmlElement, ns: NamespaceMap): MasterData | undefined {
   const md = deepChild(header, 'EPCISMasterData');
   const list = md ? deepChild(md, 'VocabularyList') : undefined;
@@ -392,7 +398,7 @@ function readMasterData(header: XmlElement, ns: NamespaceMap): MasterData | unde
               .filter((a) => a.local === 'attribute')
               .map((a) => ({
                 id: attr(a, 'id') ?? '',
-                attribute: a.children.length > 0 ? extensionValue(a, ns) : a.text.trim(),
+                attribute: a.children.length > 0 ? childrenValue(a, ns) : a.text.trim(),
               }));
             const children = deepChild(e, 'children')?.children.map((c) => c.text.trim());
             return {

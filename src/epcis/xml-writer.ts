@@ -4,7 +4,12 @@ import { XSD_BASE_SEQUENCE, XSD_EVENT_SEQUENCE } from './validation.ts';
 import { toXmlTerm, type VocabularyName } from './vocabulary.ts';
 
 /** Text of a scalar model value. */
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : str(v));
+const str = (v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint'
+      ? String(v)
+      : JSON.stringify(v);
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
 
@@ -32,9 +37,9 @@ export function writeEpcisXml(
 ): string {
   const used = new Map<string, string>();
   const body = events.map((e) => writeEvent(e, namespaces, used)).join('');
+  const header = options.masterData ? writeMasterData(options.masterData, namespaces, used) : '';
   const declarations = [...used.entries()].map(([p, uri]) => ` xmlns:${p}="${escapeAttr(uri)}"`).join('');
   const creationDate = options.creationDate ?? new Date().toISOString();
-  const header = options.masterData ? writeMasterData(options.masterData) : '';
   if (options.queryName !== undefined) {
     return (
       `<?xml version="1.0" encoding="UTF-8"?>\n<epcisq:EPCISQueryDocument xmlns:epcisq="${EPCIS_QUERY_XML_NS_2}"` +
@@ -237,7 +242,7 @@ function writeExtension(
   return `<${name}>${escapeText(str(value))}</${name}>`;
 }
 
-function writeMasterData(md: MasterData): string {
+function writeMasterData(md: MasterData, ns: Record<string, string>, used: Map<string, string>): string {
   const vocabularies = md.vocabularyList
     .map(
       (v) =>
@@ -252,7 +257,7 @@ function writeMasterData(md: MasterData): string {
                     ? `<attribute id="${escapeAttr(a.id)}">${Object.entries(
                         a.attribute as Record<string, ExtensionValue>,
                       )
-                        .map(([k, val]) => writeExtension(k, val, {}, new Map()))
+                        .map(([k, val]) => writeExtension(k, val, ns, used))
                         .join('')}</attribute>`
                     : `<attribute id="${escapeAttr(a.id)}">${escapeText(String(a.attribute))}</attribute>`,
                 )
