@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerEpcisCommands } from './epcis.ts';
 import { registerGs1Commands } from './gs1.ts';
 
 /**
@@ -6,5 +7,6 @@ import { registerGs1Commands } from './gs1.ts';
  * adds its commands to the program; list it here.
  */
 export function registerCommands(program: Command): void {
+  registerEpcisCommands(program);
   registerGs1Commands(program);
 }
