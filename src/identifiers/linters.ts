@@ -1,6 +1,7 @@
 import { data as currencies } from 'currency-codes';
 import { iso31661 } from 'iso-3166';
 import { gs1CheckDigit } from './check-digit.ts';
+import { Gs1Error } from './errors.ts';
 
 /**
  * The GS1 Barcode Syntax Tests ("linters") that the Syntax Dictionary names, each checking one component of an AI's
@@ -34,13 +35,18 @@ export function characterSetProblem(cset: 'N' | 'X' | 'Y' | 'Z', component: stri
   }
 }
 
-/** GS1 check character pair for alphanumeric keys such as the GMN (General Specifications §7.9.5, mod 1021). */
+/**
+ * GS1 check character pair for alphanumeric keys such as the GMN (General Specifications §7.9.5, mod 1021). Throws
+ * Gs1Error for characters outside CSET 82.
+ */
 export function checkCharacterPair(data: string): string {
   let sum = 0;
   const n = data.length;
+  if (n < 1 || n > PRIMES.length)
+    throw new Gs1Error('invalid_value', `check characters cover 1 to ${PRIMES.length} characters`);
   for (let i = 0; i < n; i++) {
     const value = CSET82.indexOf(data[i]!);
-    if (value < 0) throw new RangeError(`character ${JSON.stringify(data[i])} is not in CSET 82`);
+    if (value < 0) throw new Gs1Error('invalid_value', `character ${JSON.stringify(data[i])} is not in CSET 82`);
     sum += value * PRIMES[n - 1 - i]!;
   }
   sum %= 1021;
