@@ -147,24 +147,23 @@ export function preHashString(
   // Properties the reference algorithm places after the ordered ones, sorted as whole strings: the typed lists,
   // ILMD and the event-level user extensions.
   const rest: string[] = [];
-  const typed = (name: string, entries: string[]) => {
-    const inner = sortedJoin(entries);
-    if (inner) rest.push(name + inner);
-  };
   if (event.bizTransactionList)
-    typed(
+    pushList(
+      rest,
       'bizTransactionList',
       event.bizTransactionList.map(
         (b) => term('type', b.type, 'bizTransactionType') + pair('bizTransaction', b.bizTransaction),
       ),
     );
   if (event.sourceList)
-    typed(
+    pushList(
+      rest,
       'sourceList',
       event.sourceList.map((s) => term('type', s.type, 'sourceDestinationType') + pair('source', s.source)),
     );
   if (event.destinationList)
-    typed(
+    pushList(
+      rest,
       'destinationList',
       event.destinationList.map(
         (d) => term('type', d.type, 'sourceDestinationType') + pair('destination', d.destination),
@@ -182,6 +181,11 @@ export function preHashString(
     rest.push(...extension(key, value as ExtensionValue, ns));
   }
   return out + sortedJoin(rest);
+}
+
+function pushList(rest: string[], name: string, entries: string[]): void {
+  const inner = sortedJoin(entries);
+  if (inner) rest.push(name + inner);
 }
 
 function asArray<T>(v: T | T[] | undefined): T[] {

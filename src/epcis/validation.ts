@@ -6,25 +6,28 @@ import { EPCIS_JSON_SCHEMA } from './generated/epcis-json-schema.generated.ts';
 import { EVENT_TYPES, type EpcisEvent } from './model.ts';
 import { isStandardTermOrUri, type VocabularyName } from './vocabulary.ts';
 
-let compiled: ValidateFunction | undefined;
+let fast: ValidateFunction | undefined;
+let detailed: ValidateFunction | undefined;
 
 /**
- * The official EPCIS 2.0 JSON Schema, compiled once. `format` keywords are checked by the semantic layer instead
- * (date-time strictly; `uri` as an absolute URI where identifiers are expected), because the schema's `uri`
- * alternatives would otherwise refuse GS1 Web Vocabulary terms written as bare words.
+ * The official EPCIS 2.0 JSON Schema, compiled once: a fast validator that stops at the first error, and one that
+ * collects every error, used only for documents that fail. `format` keywords are checked by the semantic layer
+ * instead (date-time strictly; `uri` as an absolute URI where identifiers are expected), because the schema's
+ * `uri` alternatives would otherwise refuse GS1 Web Vocabulary terms written as bare words.
  */
-function schemaValidator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    compiled = ajv.compile(EPCIS_JSON_SCHEMA);
-  }
-  return compiled;
+function schemaValidator(allErrors: boolean): ValidateFunction {
+  if (allErrors)
+    return (detailed ??= new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(
+      EPCIS_JSON_SCHEMA,
+    ));
+  return (fast ??= new Ajv({ strict: false, allErrors: false, validateFormats: false }).compile(EPCIS_JSON_SCHEMA));
 }
 
 /** Layer 1: JSON Schema findings for a JSON-LD document (empty when it conforms). */
 export function schemaFindings(document: unknown, options: { fromXml?: boolean; epcis12?: boolean } = {}): Finding[] {
-  const validate = schemaValidator();
-  if (validate(document)) return [];
+  if (schemaValidator(false)(document)) return [];
+  const validate = schemaValidator(true);
+  validate(document);
   return condense(validate.errors ?? []).filter((f) => !toleratedSchemaFinding(f, options));
 }
 
@@ -208,14 +211,26 @@ export interface SemanticOptions {
 export function semanticFindings(events: readonly EpcisEvent[], options: SemanticOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const checkDigits = options.checkDigits ?? true;
-  events.forEach((event, eventIndex) => {
+  // Helpers are made once per document, not per event (this loop runs for every captured event).
+  let eventIndex = 0;
+  const add = (field: string, message: string) => findings.push({ eventIndex, field, message, kind: 'semantic' });
+  const dateTime = (field: string, v: unknown) => {
+    if (v !== undefined && !isDateTimeWithOffset(v)) add(field, 'must be a date-time with a time zone offset');
+  };
+  const termCheck = (field: string, v: unknown, vocabulary: VocabularyName) => {
+    if (typeof v === 'string' && !isStandardTermOrUri(v, vocabulary))
+      add(field, `"${v}" is neither a CBV ${vocabulary} term nor a URI`);
+  };
+  const identifiers = (field: string, v: unknown) => {
+    if (v === undefined) return;
+    const problem = identifierProblem(v, checkDigits);
+    if (problem) add(field, `${typeof v === 'string' ? v : JSON.stringify(v)} ${problem}`);
+  };
+  events.forEach((event, index) => {
+    eventIndex = index;
     const e = event as Record<string, unknown>;
-    const add = (field: string, message: string) => findings.push({ eventIndex, field, message, kind: 'semantic' });
     if (!(EVENT_TYPES as readonly string[]).includes(String(e.type)))
       add('type', `unknown event type ${String(e.type)}`);
-    const dateTime = (field: string, v: unknown) => {
-      if (v !== undefined && !isDateTimeWithOffset(v)) add(field, 'must be a date-time with a time zone offset');
-    };
     dateTime('eventTime', e.eventTime);
     dateTime('recordTime', e.recordTime);
     if (
@@ -223,10 +238,6 @@ export function semanticFindings(events: readonly EpcisEvent[], options: Semanti
       !(typeof e.eventTimeZoneOffset === 'string' && OFFSET.test(e.eventTimeZoneOffset))
     )
       add('eventTimeZoneOffset', 'must be ±hh:mm between -14:00 and +14:00');
-    const termCheck = (field: string, v: unknown, vocabulary: VocabularyName) => {
-      if (typeof v === 'string' && !isStandardTermOrUri(v, vocabulary))
-        add(field, `"${v}" is neither a CBV ${vocabulary} term nor a URI`);
-    };
     termCheck('bizStep', e.bizStep, 'bizStep');
     termCheck('disposition', e.disposition, 'disposition');
     const pd = event.persistentDisposition;
@@ -253,11 +264,6 @@ export function semanticFindings(events: readonly EpcisEvent[], options: Semanti
       termCheck('errorDeclaration.reason', declaration.reason, 'errorReason');
       extensionKeys('errorDeclaration', declaration, new Set(['declarationTime', 'reason', 'correctiveEventIDs']), add);
     }
-    const identifiers = (field: string, v: unknown) => {
-      if (v === undefined) return;
-      const problem = identifierProblem(v, checkDigits);
-      if (problem) add(field, `${typeof v === 'string' ? v : JSON.stringify(v)} ${problem}`);
-    };
     for (const list of ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'] as const) {
       const values = e[list];
       if (Array.isArray(values)) values.forEach((v, i) => identifiers(`${list}[${i}]`, v));

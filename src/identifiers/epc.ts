@@ -96,6 +96,11 @@ function keyWithIndicator(companyPrefix: string, reference: string): string {
 
 const DIGITS = /^\d+$/;
 
+function serialOf(parts: string[], i: number, isPattern: boolean): string | null | undefined {
+  const value = parts[i] ?? '';
+  return isPattern && value === '*' ? undefined : decodePercent(value);
+}
+
 /**
  * The GS1 element strings of an EPC pure-identity URN (`urn:epc:id:`), class URN (`urn:epc:class:lgtin:`) or
  * pattern URN (`urn:epc:idpat:`, the serial a `*`), or null when the URN is not a GS1-key EPC scheme that maps to a
@@ -106,20 +111,18 @@ export function epcUrnToElements(urn: string): Element[] | null {
   if (!m) return null;
   const [, kind, scheme, body] = m as unknown as [string, string, string, string];
   const parts = body.split('.');
-  const raw = (i: number) => parts[i] ?? '';
-  const text = (i: number) => decodePercent(raw(i));
-  const cp = raw(0);
+  const cp = parts[0] ?? '';
   if (!DIGITS.test(cp) || cp.length < 6 || cp.length > 12) return null;
   const isPattern = kind === 'idpat';
   if (kind === 'class' && scheme !== 'lgtin') return null;
-  const serialPart = (i: number): string | null | undefined => (isPattern && raw(i) === '*' ? undefined : text(i));
+  // No closures here: this runs for every EPC of every captured event.
 
   switch (scheme) {
     case 'sgtin':
     case 'lgtin': {
-      if (parts.length !== 3 || !DIGITS.test(raw(1)) || cp.length + raw(1).length !== 13) return null;
-      const gtin = keyWithIndicator(cp, raw(1));
-      const s = serialPart(2);
+      if (parts.length !== 3 || !DIGITS.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 13) return null;
+      const gtin = keyWithIndicator(cp, parts[1] ?? '');
+      const s = serialOf(parts, 2, isPattern);
       if (s === null || s === '') return null;
       return s === undefined
         ? [['01', gtin]]
@@ -129,13 +132,14 @@ export function epcUrnToElements(urn: string): Element[] | null {
           ];
     }
     case 'sscc': {
-      if (parts.length !== 2 || !DIGITS.test(raw(1)) || cp.length + raw(1).length !== 17) return null;
-      return [['00', keyWithIndicator(cp, raw(1))]];
+      if (parts.length !== 2 || !DIGITS.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 17) return null;
+      return [['00', keyWithIndicator(cp, parts[1] ?? '')]];
     }
     case 'sgln': {
-      if (parts.length !== 3 || !/^\d*$/.test(raw(1)) || cp.length + raw(1).length !== 12) return null;
-      const gln = withCheckDigit(cp + raw(1));
-      const ext = serialPart(2);
+      if (parts.length !== 3 || !/^\d*$/.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 12)
+        return null;
+      const gln = withCheckDigit(cp + (parts[1] ?? ''));
+      const ext = serialOf(parts, 2, isPattern);
       if (ext === null || ext === '') return null;
       return ext === undefined || ext === '0'
         ? [['414', gln]]
@@ -145,34 +149,36 @@ export function epcUrnToElements(urn: string): Element[] | null {
           ];
     }
     case 'grai': {
-      if (parts.length !== 3 || !/^\d*$/.test(raw(1)) || cp.length + raw(1).length !== 12) return null;
-      const s = serialPart(2);
+      if (parts.length !== 3 || !/^\d*$/.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 12)
+        return null;
+      const s = serialOf(parts, 2, isPattern);
       if (s === null) return null;
-      return [['8003', '0' + withCheckDigit(cp + raw(1)) + (s ?? '')]];
+      return [['8003', '0' + withCheckDigit(cp + (parts[1] ?? '')) + (s ?? '')]];
     }
     case 'giai': {
       if (parts.length !== 2) return null;
-      const r = serialPart(1);
+      const r = serialOf(parts, 1, isPattern);
       if (r === null) return null;
       if (r === undefined) return null;
       return [['8004', cp + r]];
     }
     case 'gsrn':
     case 'gsrnp': {
-      if (parts.length !== 2 || !DIGITS.test(raw(1)) || cp.length + raw(1).length !== 17) return null;
-      return [[scheme === 'gsrn' ? '8018' : '8017', withCheckDigit(cp + raw(1))]];
+      if (parts.length !== 2 || !DIGITS.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 17) return null;
+      return [[scheme === 'gsrn' ? '8018' : '8017', withCheckDigit(cp + (parts[1] ?? ''))]];
     }
     case 'gdti':
     case 'sgcn': {
-      if (parts.length !== 3 || !/^\d*$/.test(raw(1)) || cp.length + raw(1).length !== 12) return null;
-      const s = serialPart(2);
+      if (parts.length !== 3 || !/^\d*$/.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 12)
+        return null;
+      const s = serialOf(parts, 2, isPattern);
       if (s === null) return null;
-      return [[scheme === 'gdti' ? '253' : '255', withCheckDigit(cp + raw(1)) + (s ?? '')]];
+      return [[scheme === 'gdti' ? '253' : '255', withCheckDigit(cp + (parts[1] ?? '')) + (s ?? '')]];
     }
     case 'cpi': {
       if (parts.length !== 3) return null;
-      const ref = text(1);
-      const s = serialPart(2);
+      const ref = decodePercent(parts[1] ?? '');
+      const s = serialOf(parts, 2, isPattern);
       if (ref === null || s === null) return null;
       return s === undefined
         ? [['8010', cp + ref]]
@@ -183,18 +189,18 @@ export function epcUrnToElements(urn: string): Element[] | null {
     }
     case 'ginc': {
       if (parts.length !== 2) return null;
-      const ref = text(1);
+      const ref = decodePercent(parts[1] ?? '');
       return ref === null ? null : [['401', cp + ref]];
     }
     case 'gsin': {
-      if (parts.length !== 2 || !DIGITS.test(raw(1)) || cp.length + raw(1).length !== 16) return null;
-      return [['402', withCheckDigit(cp + raw(1))]];
+      if (parts.length !== 2 || !DIGITS.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 16) return null;
+      return [['402', withCheckDigit(cp + (parts[1] ?? ''))]];
     }
     case 'itip': {
-      if (parts.length !== 5 || !DIGITS.test(raw(1)) || cp.length + raw(1).length !== 13) return null;
-      if (!/^\d\d$/.test(raw(2)) || !/^\d\d$/.test(raw(3))) return null;
-      const key = keyWithIndicator(cp, raw(1)) + raw(2) + raw(3);
-      const s = serialPart(4);
+      if (parts.length !== 5 || !DIGITS.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 13) return null;
+      if (!/^\d\d$/.test(parts[2] ?? '') || !/^\d\d$/.test(parts[3] ?? '')) return null;
+      const key = keyWithIndicator(cp, parts[1] ?? '') + (parts[2] ?? '') + (parts[3] ?? '');
+      const s = serialOf(parts, 4, isPattern);
       if (s === null || s === '') return null;
       return s === undefined
         ? [['8006', key]]
@@ -204,9 +210,9 @@ export function epcUrnToElements(urn: string): Element[] | null {
           ];
     }
     case 'upui': {
-      if (parts.length !== 3 || !DIGITS.test(raw(1)) || cp.length + raw(1).length !== 13) return null;
-      const gtin = keyWithIndicator(cp, raw(1));
-      const s = serialPart(2);
+      if (parts.length !== 3 || !DIGITS.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 13) return null;
+      const gtin = keyWithIndicator(cp, parts[1] ?? '');
+      const s = serialOf(parts, 2, isPattern);
       if (s === null || s === '') return null;
       return s === undefined
         ? [['01', gtin]]
@@ -216,8 +222,9 @@ export function epcUrnToElements(urn: string): Element[] | null {
           ];
     }
     case 'pgln': {
-      if (parts.length !== 2 || !/^\d*$/.test(raw(1)) || cp.length + raw(1).length !== 12) return null;
-      return [['417', withCheckDigit(cp + raw(1))]];
+      if (parts.length !== 2 || !/^\d*$/.test(parts[1] ?? '') || cp.length + (parts[1] ?? '').length !== 12)
+        return null;
+      return [['417', withCheckDigit(cp + (parts[1] ?? ''))]];
     }
     default:
       return null;
@@ -252,12 +259,15 @@ export function digitalLinkToElements(uri: string): Element[] | null {
 }
 
 /** Keeps the primary key and only its finest qualifier (serial beats lot; CPV is dropped). */
+const FINEST_FIRST = ['21', '235', '10', '8011', '254', '8019'] as const;
 function constrain(elements: readonly Element[]): Element[] {
   const [primary, ...qualifiers] = elements;
   if (!primary) return [];
-  const find = (ai: string) => qualifiers.find(([q]) => q === ai);
-  const finest = find('21') ?? find('235') ?? find('10') ?? find('8011') ?? find('254') ?? find('8019');
-  return finest ? [primary, finest] : [primary];
+  for (const ai of FINEST_FIRST) {
+    const q = qualifiers.find((e) => e[0] === ai);
+    if (q) return [primary, q];
+  }
+  return [primary];
 }
 
 /**
@@ -266,12 +276,20 @@ function constrain(elements: readonly Element[]): Element[] {
  */
 export function canonicalDigitalLink(value: unknown): string | null {
   if (typeof value !== 'string') return null;
+  const known = memo.get(value);
+  if (known !== undefined) return known;
   let elements: Element[] | null = null;
   if (value.startsWith('urn:epc:')) elements = epcUrnToElements(value);
   else if (/^https?:\/\//i.test(value)) elements = digitalLinkToElements(value);
-  if (!elements) return null;
-  return CANONICAL_DL_DOMAIN + toPath(constrain(elements));
+  const result = elements ? CANONICAL_DL_DOMAIN + toPath(constrain(elements)) : null;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(value, result);
+  return result;
 }
+
+/** Locations, classes and parties repeat across events; a bounded memo spares re-parsing them. */
+const MEMO_LIMIT = 50_000;
+const memo = new Map<string, string | null>();
 
 /** The (unconstrained) Digital Link URI of an EPC URN on `https://id.gs1.org`, keeping every element. */
 export function epcUrnToDigitalLink(urn: string): string | null {
