@@ -14,6 +14,8 @@ import type { DB } from '../db/schema.ts';
 export interface AppContext {
   readonly db: Kysely<DB>;
   readonly config: Config;
+  /** Wakes the in-process worker after queueing work (embedded mode); absent when workers run elsewhere. */
+  readonly onWork?: () => void;
 }
 
 export type App = FastifyInstance<

@@ -31,12 +31,29 @@ export interface ProblemDocument {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
+/** EPCIS 2.0 REST binding exception types for errors raised under `/epcis` without a more specific type. */
+const EPCIS_TYPES: Partial<Record<ErrorCode, string>> = {
+  validation: 'epcisException:ValidationException',
+  unauthenticated: 'epcisException:SecurityException',
+  forbidden: 'epcisException:SecurityException',
+  not_found: 'epcisException:NoSuchResourceException',
+  payload_too_large: 'epcisException:CaptureLimitExceededException',
+  internal: 'epcisException:ImplementationException',
+  unavailable: 'epcisException:ImplementationException',
+};
+
+function problemType(error: AppError, request: FastifyRequest): string {
+  if (error.problemType) return error.problemType;
+  const epcis = request.url.startsWith('/epcis') ? EPCIS_TYPES[error.code] : undefined;
+  return epcis ?? `/problems/${error.code}`;
+}
+
 export function problemFor(error: AppError, request: FastifyRequest): ProblemDocument {
   const status = STATUS[error.code];
   const locale = localeFromAcceptLanguage(request.headers['accept-language']);
   const doc: ProblemDocument = {
     ...(error.details ?? {}),
-    type: error.problemType ?? `/problems/${error.code}`,
+    type: problemType(error, request),
     title: t(locale, `problem.${error.code}`),
     status,
     code: error.code,

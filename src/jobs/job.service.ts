@@ -14,6 +14,7 @@ export interface JobContext {
   readonly db: Kysely<DB>;
   readonly jobId: string;
   readonly attempt: number;
+  readonly maxAttempts: number;
   /** Marks the job done inside the handler's own transaction, so the work and its completion commit together. */
   complete(trx: Transaction<DB>): Promise<void>;
 }
@@ -92,6 +93,7 @@ export function startWorker(db: Kysely<DB>, options: WorkerOptions, autoStart = 
         db,
         jobId: job.id,
         attempt: job.attempts,
+        maxAttempts: job.max_attempts,
         complete: async (trx) => {
           await repo.completeJob(trx, job.id, id);
           completedInHandler = true;

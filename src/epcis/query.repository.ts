@@ -1,0 +1,315 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Comparison, EpcMatcher, EpcRoleGroup, EventQuery, FieldScope, QueryFilter } from './query-params.ts';
+
+/**
+ * Compiles an EventQuery into SQL over `epcis_event` and its index tables. Every identifier filter is an EXISTS on
+ * `epcis_event_epc` / `epcis_event_link` (indexed by value), document fields use SQL/JSON path predicates, and
+ * visibility is always part of the WHERE clause. Paging is keyset: (sort value, id), bounded by the highest id seen
+ * on the first page so that captures arriving meanwhile neither shift nor repeat pages.
+ */
+
+export interface Visibility {
+  /** Null: the caller sees every event (province, system). */
+  readonly organisationId: string | null;
+}
+
+export interface PageCursor {
+  /** Sort value of the last event of the previous page (ISO time), or null when ordering by id. */
+  readonly after: string | null;
+  readonly afterId: string;
+  readonly maxId: string;
+  /** Events still allowed by eventCountLimit, or null. */
+  readonly remaining: number | null;
+}
+
+export interface StoredEvent {
+  readonly id: string;
+  readonly eventId: string;
+  readonly recordTime: Date;
+  readonly sortValue: Date | null;
+  readonly namespaces: Record<string, string>;
+  readonly document: Record<string, unknown>;
+}
+
+const ROLES: Record<EpcRoleGroup, readonly string[]> = {
+  epc: ['epc', 'child'],
+  parent: ['parent'],
+  input: ['input'],
+  output: ['output'],
+  any: ['epc', 'child', 'parent', 'input', 'output'],
+  epcClass: ['quantity', 'child_quantity'],
+  inputClass: ['input_quantity'],
+  outputClass: ['output_quantity'],
+  anyClass: ['quantity', 'child_quantity', 'input_quantity', 'output_quantity'],
+};
+
+const SQL_OPS: Record<Comparison, RawBuilder<unknown>> = {
+  '=': sql.raw('='),
+  '>': sql.raw('>'),
+  '>=': sql.raw('>='),
+  '<': sql.raw('<'),
+  '<=': sql.raw('<='),
+};
+
+const JSONPATH_OPS: Record<Comparison, string> = { '=': '==', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
+
+const SCOPE_PATHS: Record<FieldScope, string> = {
+  top: '$',
+  inner: '$.**',
+  ilmd: '$.ilmd',
+  innerIlmd: '$.ilmd.**',
+  errorDeclaration: '$.errorDeclaration',
+  innerErrorDeclaration: '$.errorDeclaration.**',
+  readPoint: '$.readPoint',
+  innerReadPoint: '$.readPoint.**',
+  bizLocation: '$.bizLocation',
+  innerBizLocation: '$.bizLocation.**',
+  sensorElement: '$.sensorElementList[*]',
+  sensorMetadata: '$.sensorElementList[*].sensorMetadata',
+  sensorReport: '$.sensorElementList[*].sensorReport[*]',
+  innerSensorElement: '$.sensorElementList[*].**',
+  innerSensorMetadata: '$.sensorElementList[*].sensorMetadata.**',
+  innerSensorReport: '$.sensorElementList[*].sensorReport[*].**',
+};
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function matcherSql(m: EpcMatcher): RawBuilder<SqlBool> {
+  switch (m.kind) {
+    case 'exact':
+      return sql<SqlBool>`x.epc = ${m.value}`;
+    case 'gtin':
+      return m.lot === undefined
+        ? sql<SqlBool>`x.gtin = ${m.gtin}`
+        : sql<SqlBool>`(x.gtin = ${m.gtin} and x.lot = ${m.lot})`;
+    case 'companyPrefix':
+      return sql<SqlBool>`substr(x.gtin, 2, ${m.prefix.length}) = ${m.prefix}`;
+  }
+}
+
+/** A JSON path predicate `<scope>."name" ? (@ op $v0 || @ op $v1 …)` with its variables. */
+function jsonPathCondition(
+  base: string,
+  member: string | null,
+  op: Comparison,
+  values: readonly (string | number | boolean)[],
+  uom?: string,
+): RawBuilder<SqlBool> {
+  const vars: Record<string, string | number | boolean> = {};
+  const terms: string[] = [];
+  const target = member === null ? '@' : `@."${member}"`;
+  values.forEach((value, i) => {
+    const name = `v${i}`;
+    vars[name] = value;
+    if (typeof value === 'number') {
+      terms.push(`${target}.double() ${JSONPATH_OPS[op]} $${name}`);
+      if (op === '=') {
+        vars[`s${i}`] = String(value);
+        terms.push(`${target} == $s${i}`);
+      }
+    } else if (typeof value === 'string' && DATE_TIME.test(value) && op !== '=') {
+      terms.push(`${target}.datetime() ${JSONPATH_OPS[op]} $${name}.datetime()`);
+    } else {
+      terms.push(`${target} ${JSONPATH_OPS[op]} $${name}`);
+    }
+  });
+  let predicate = terms.map((t) => `(${t})`).join(' || ');
+  if (uom !== undefined) {
+    vars.uom = uom;
+    predicate = `(${predicate}) && @.uom == $uom`;
+  }
+  const path = `${base} ? (${predicate})`;
+  return sql<SqlBool>`jsonb_path_exists_tz(e.document, ${path}::jsonpath, ${JSON.stringify(vars)}::jsonb)`;
+}
+
+function filterSql(f: QueryFilter): RawBuilder<SqlBool> {
+  switch (f.kind) {
+    case 'eventType':
+      return sql<SqlBool>`e.event_type in (${sql.join(f.values)})`;
+    case 'time':
+      return sql<SqlBool>`${sql.ref(`e.${f.column}`)} ${SQL_OPS[f.op]} ${f.value}::timestamptz`;
+    case 'column':
+      return sql<SqlBool>`${sql.ref(`e.${f.column}`)} in (${sql.join(f.values)})`;
+    case 'within': {
+      const column = sql.ref(`e.${f.column}`);
+      return sql<SqlBool>`(${column} in (${sql.join(f.values)}) or exists (
+        with recursive tree(id, gln) as (
+          select l.id, l.gln from location l
+          where 'https://id.gs1.org/414/' || l.gln in (${sql.join(f.values)})
+          union
+          select c.id, c.gln from location c join tree t on c.parent_id = t.id
+        )
+        select 1 from tree
+        where ${column} = 'https://id.gs1.org/414/' || tree.gln or ${column} like 'https://id.gs1.org/414/' || tree.gln || '/254/%'
+      ))`;
+    }
+    case 'epc':
+      return sql<SqlBool>`exists (select 1 from epcis_event_epc x where x.event_row = e.id
+        and x.role in (${sql.join(ROLES[f.roles])}) and (${sql.join(f.matchers.map(matcherSql), sql` or `)}))`;
+    case 'quantity':
+      return sql<SqlBool>`exists (select 1 from epcis_event_epc x where x.event_row = e.id and x.is_class
+        and x.quantity ${SQL_OPS[f.op]} ${f.value} and ${f.uom === null ? sql`x.uom is null` : sql`x.uom = ${f.uom}`})`;
+    case 'link':
+      return sql<SqlBool>`exists (select 1 from epcis_event_link l where l.event_row = e.id and l.kind = ${f.link}
+        ${f.type === null ? sql`` : sql`and l.type = ${f.type}`} and l.value in (${sql.join(f.values)}))`;
+    case 'exists':
+      return sql<SqlBool>`jsonb_path_exists(e.document, ${f.path}::jsonpath)`;
+    case 'persistentDisposition':
+      return jsonPathCondition(`$.persistentDisposition.${f.which}[*]`, null, '=', f.values);
+    case 'field':
+      return jsonPathCondition(SCOPE_PATHS[f.scope], f.name, f.op, f.values);
+    case 'fieldExists':
+      return sql<SqlBool>`jsonb_path_exists(e.document, ${`${SCOPE_PATHS[f.scope]}."${f.name}"`}::jsonpath)`;
+    case 'sensor': {
+      const base =
+        f.target === 'report' ? '$.sensorElementList[*].sensorReport[*]' : '$.sensorElementList[*].sensorMetadata';
+      const values = f.field === 'type' ? f.values.flatMap((v) => expandGs1Term(v)) : f.values;
+      return jsonPathCondition(base, f.field, f.op, values, f.uom);
+    }
+  }
+}
+
+/** `gs1:Temperature`, `https://gs1.org/voc/Temperature` and the bare term name the same measurement type. */
+function expandGs1Term(value: string | number | boolean): (string | number | boolean)[] {
+  if (typeof value !== 'string') return [value];
+  const term = /^(?:gs1:|https?:\/\/gs1\.org\/voc\/)(.+)$/.exec(value)?.[1];
+  return term
+    ? [`gs1:${term}`, `https://gs1.org/voc/${term}`, term]
+    : [value, `gs1:${value}`, `https://gs1.org/voc/${value}`];
+}
+
+function visibilitySql(v: Visibility): RawBuilder<SqlBool> {
+  return v.organisationId === null ? sql<SqlBool>`true` : sql<SqlBool>`${v.organisationId} = any(e.visible_to)`;
+}
+
+function whereSql(query: EventQuery, visibility: Visibility): RawBuilder<SqlBool> {
+  const conditions = [visibilitySql(visibility), ...query.filters.map(filterSql)];
+  return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
+}
+
+function sortColumn(query: EventQuery): RawBuilder<unknown> | null {
+  if (query.orderBy === 'eventTime') return sql.ref('e.event_time');
+  if (query.orderBy === 'recordTime') return sql.ref('e.record_time');
+  return null;
+}
+
+/** The highest event row id: the snapshot bound of a new paged query. */
+export async function currentMaxEventRow(db: Kysely<DB>): Promise<string> {
+  const r = await sql<{ max: string | null }>`select max(id)::text as max from epcis_event`.execute(db);
+  return r.rows[0]?.max ?? '0';
+}
+
+/** Counts matching events up to `cap` (for maxEventCount). */
+export async function countEvents(
+  db: Kysely<DB>,
+  query: EventQuery,
+  visibility: Visibility,
+  maxId: string,
+  cap: number,
+): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from (
+      select 1 from epcis_event e where e.id <= ${maxId}::bigint and ${whereSql(query, visibility)} limit ${cap}
+    ) c`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+/** One page of matching events, `limit` long at most, after the cursor. */
+export async function selectEventPage(
+  db: Kysely<DB>,
+  query: EventQuery,
+  visibility: Visibility,
+  cursor: PageCursor,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const column = sortColumn(query);
+  const desc = query.orderDirection === 'DESC' && column !== null;
+  const direction = sql.raw(desc ? 'desc' : 'asc');
+  const cmp = sql.raw(desc ? '<' : '>');
+  let keyset: RawBuilder<SqlBool>;
+  if (column === null) keyset = sql<SqlBool>`e.id > ${cursor.afterId}::bigint`;
+  else if (cursor.after === null) keyset = desc ? sql<SqlBool>`true` : sql<SqlBool>`e.id > ${cursor.afterId}::bigint`;
+  else keyset = sql<SqlBool>`(${column}, e.id) ${cmp} (${cursor.after}::timestamptz, ${cursor.afterId}::bigint)`;
+  const order = column === null ? sql`e.id asc` : sql`${column} ${direction}, e.id ${direction}`;
+  const rows = await sql<{
+    id: string;
+    event_id: string;
+    record_time: Date;
+    sort_value: Date | null;
+    namespaces: Record<string, string>;
+    document: Record<string, unknown>;
+  }>`
+    select e.id::text as id, e.event_id, e.record_time, ${column ?? sql`null::timestamptz`} as sort_value, e.namespaces, e.document
+    from epcis_event e
+    where e.id <= ${cursor.maxId}::bigint and ${keyset} and ${whereSql(query, visibility)}
+    order by ${order}
+    limit ${limit}
+  `.execute(db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    recordTime: r.record_time,
+    sortValue: r.sort_value,
+    namespaces: r.namespaces,
+    document: r.document,
+  }));
+}
+
+/** Distinct values of a column over the events the caller may see (for `/bizSteps`, `/readPoints` …). */
+export async function distinctValues(
+  db: Kysely<DB>,
+  column: 'event_type' | 'biz_step' | 'biz_location' | 'read_point' | 'disposition',
+  visibility: Visibility,
+  limit: number,
+  after: string | null,
+): Promise<string[]> {
+  const ref = sql.ref(`e.${column}`);
+  const rows = await sql<{ v: string }>`
+    select distinct ${ref} as v from epcis_event e
+    where ${ref} is not null and ${visibilitySql(visibility)} ${after === null ? sql`` : sql`and ${ref} > ${after}`}
+    order by 1 limit ${limit}`.execute(db);
+  return rows.rows.map((r) => r.v);
+}
+
+/** Distinct identifiers (canonical form) in the events the caller may see (for `/epcs`). */
+export async function distinctEpcs(
+  db: Kysely<DB>,
+  visibility: Visibility,
+  limit: number,
+  after: string | null,
+): Promise<string[]> {
+  const rows = await sql<{ v: string }>`
+    select distinct x.epc as v from epcis_event_epc x join epcis_event e on e.id = x.event_row
+    where not x.is_class and ${visibilitySql(visibility)} ${after === null ? sql`` : sql`and x.epc > ${after}`}
+    order by 1 limit ${limit}`.execute(db);
+  return rows.rows.map((r) => r.v);
+}
+
+/** One event by its eventID, if visible. */
+export async function findEventById(
+  db: Kysely<DB>,
+  eventId: string,
+  visibility: Visibility,
+): Promise<StoredEvent | undefined> {
+  const rows = await sql<{
+    id: string;
+    event_id: string;
+    record_time: Date;
+    namespaces: Record<string, string>;
+    document: Record<string, unknown>;
+  }>`
+    select e.id::text as id, e.event_id, e.record_time, e.namespaces, e.document from epcis_event e
+    where e.event_id = ${eventId} and ${visibilitySql(visibility)}
+    order by (e.owner_organisation_id = ${visibility.organisationId ?? ''}) desc, e.id limit 1`.execute(db);
+  const r = rows.rows[0];
+  return (
+    r && {
+      id: r.id,
+      eventId: r.event_id,
+      recordTime: r.record_time,
+      sortValue: null,
+      namespaces: r.namespaces,
+      document: r.document,
+    }
+  );
+}
