@@ -32,6 +32,11 @@ export interface ParseOptions {
    * `GS1-Capture-Error-Behaviour: proceed` needs. Syntax and security problems still throw.
    */
   lenient?: boolean;
+  /**
+   * `gs1` (default): identifiers in EPC URN form must be valid EPCs and id.gs1.org URIs valid GS1 keys with
+   * correct check digits; `uri`: any absolute URI (real-world data carries malformed EPC URNs).
+   */
+  identifiers?: 'gs1' | 'uri';
 }
 
 export interface ValidationResult {
@@ -100,7 +105,12 @@ export function parseEpcisDocument(
     if (findings.length > 0 && (!options.lenient || !Array.isArray(jsonEventList(json as Record<string, unknown>))))
       throw new EpcisValidationError(findings);
     const parsed = readJsonDocument(json as Record<string, unknown>);
-    findings.push(...semanticFindings(parsed.events, { checkDigits: parsed.document.type !== 'EPCISQueryDocument' }));
+    findings.push(
+      ...semanticFindings(parsed.events, {
+        checkDigits: parsed.document.type !== 'EPCISQueryDocument',
+        identifiers: options.identifiers ?? 'gs1',
+      }),
+    );
     if (findings.length > 0 && !options.lenient) throw new EpcisValidationError(sortFindings(findings));
     return { ...parsed, findings: sortFindings(findings) };
   }
@@ -116,11 +126,48 @@ export function parseEpcisDocument(
   const epcis12 = parsed.schemaVersion.startsWith('1.');
   findings.push(...schemaFindings(asJson, { fromXml: true, epcis12 }));
   findings.push(
-    ...semanticFindings(parsed.events, { epcis12, checkDigits: parsed.document.type !== 'EPCISQueryDocument' }),
+    ...semanticFindings(parsed.events, {
+      epcis12,
+      checkDigits: parsed.document.type !== 'EPCISQueryDocument',
+      identifiers: options.identifiers ?? 'gs1',
+    }),
   );
   if (findings.length > 0 && !options.lenient) throw new EpcisValidationError(sortFindings(findings));
   const { orderFindings: _order, ...rest } = parsed;
   return { ...rest, findings: sortFindings([...findings, ...tolerated]) };
+}
+
+/** Parses an EPCISQueryDocument (the body of a query response or a subscription delivery). */
+export function parseEpcisQueryDocument(
+  body: string | Buffer,
+  contentType: 'json' | 'xml',
+  options: ParseOptions = {},
+): ParsedDocument {
+  const parsed = parseEpcisDocument(body, contentType, options);
+  if (parsed.document.type !== 'EPCISQueryDocument')
+    throw new EpcisValidationError([{ field: 'type', message: 'expected an EPCISQueryDocument', kind: 'schema' }]);
+  return parsed;
+}
+
+/**
+ * Parses one bare JSON-LD event (the body of `POST /events`): it is validated as the only event of a document
+ * with the event's own `@context` (or the EPCIS context when it has none).
+ */
+export function parseEpcisEvent(body: string | Buffer, options: ParseOptions = {}): ParsedDocument {
+  const text = decode(body, options.maxBytes ?? DEFAULT_MAX_BYTES);
+  refuseBinary(text);
+  const event = parseJsonBounded(text, options.maxDepth ?? 64);
+  if (!event || typeof event !== 'object' || Array.isArray(event))
+    throw new EpcisValidationError([{ field: '(event)', message: 'must be a JSON object', kind: 'schema' }]);
+  const { '@context': context, ...rest } = event as Record<string, unknown>;
+  const wrapped = JSON.stringify({
+    '@context': context ?? EPCIS_CONTEXT_URLS[0],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: new Date(0).toISOString(),
+    epcisBody: { eventList: [rest] },
+  });
+  return parseEpcisDocument(wrapped, 'json', options);
 }
 
 function queryNameOf(doc: EpcisDocument): string {

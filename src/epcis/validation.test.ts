@@ -161,3 +161,29 @@ describe('canonical model from XML', () => {
     expect(parsed.namespaces.hue).toBe('https://hue.example.vn/ns/');
   });
 });
+
+describe('bare events and query documents', () => {
+  it('parses the bare events of the corpora (POST /events bodies)', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { parseEpcisEvent } = await import('./index.ts');
+    const { GS1_EPCIS, OPENEPCIS } = await import('./test-corpus.ts');
+    const dirs = [path.join(GS1_EPCIS, 'JSON-Schema/test'), path.join(OPENEPCIS, '2.0/EPCIS/JSON/Capture/Events')];
+    let count = 0;
+    for (const dir of dirs)
+      for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+        expect(parseEpcisEvent(readFileSync(path.join(dir, f))).events.length).toBe(1);
+        count++;
+      }
+    expect(count).toBe(10);
+    expect(() => parseEpcisEvent(JSON.stringify(objectEvent({ type: 'ObjectEventInvalid' })))).toThrow(
+      EpcisValidationError,
+    );
+  });
+
+  it('accepts malformed EPC URNs as plain URIs only when asked to', () => {
+    const body = document([objectEvent({ epcList: ['urn:epc:id:sscc:08600031303.0003'] })]);
+    expect(validateEpcisDocument(body, 'json').valid).toBe(false);
+    expect(validateEpcisDocument(body, 'json', { identifiers: 'uri' }).valid).toBe(true);
+  });
+});

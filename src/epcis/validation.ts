@@ -177,8 +177,9 @@ const CHECK_DIGIT_SPANS: Record<string, [number, number]> = {
 };
 
 /** Why an identifier is unacceptable, or null: any URI, but EPC URNs and GS1 Digital Links must be valid keys. */
-export function identifierProblem(value: unknown, checkDigits = true): string | null {
+export function identifierProblem(value: unknown, checkDigits = true, gs1Keys = true): string | null {
   if (typeof value !== 'string' || !ABSOLUTE_URI.test(value)) return 'must be an absolute URI';
+  if (!gs1Keys) return null;
   if (value.startsWith('urn:epc:id:') || value.startsWith('urn:epc:class:') || value.startsWith('urn:epc:idpat:')) {
     const scheme = value.split(':')[3] ?? '';
     if (['gid', 'usdod', 'adi', 'bic', 'imovn'].includes(scheme)) return null;
@@ -204,6 +205,11 @@ export function identifierProblem(value: unknown, checkDigits = true): string | 
 export interface SemanticOptions {
   /** Check GS1 check digits in Digital Link identifiers (default true). */
   checkDigits?: boolean;
+  /**
+   * `gs1` (default): EPC URNs must be valid Tag Data Standard EPCs and id.gs1.org URIs valid GS1 keys; `uri`: any
+   * absolute URI is accepted as an identifier (for data from systems that write malformed EPC URNs).
+   */
+  identifiers?: 'gs1' | 'uri';
   /** EPCIS 1.2 input: the 2.0 rule "ILMD only with action ADD" is not applied (1.2 did not enforce it). */
   epcis12?: boolean;
 }
@@ -223,13 +229,14 @@ export function semanticFindings(events: readonly EpcisEvent[], options: Semanti
   };
   const identifiers = (field: string, v: unknown) => {
     if (v === undefined) return;
-    const problem = identifierProblem(v, checkDigits);
+    const problem = identifierProblem(v, checkDigits, options.identifiers !== 'uri');
     if (problem) add(field, `${typeof v === 'string' ? v : JSON.stringify(v)} ${problem}`);
   };
   events.forEach((event, index) => {
     eventIndex = index;
     const e = event as Record<string, unknown>;
-    if (!(EVENT_TYPES as readonly string[]).includes(String(e.type)))
+    // EPCIS 2.0 allows extension event types, but only in a namespace (the schema's Extended-Event).
+    if (!(EVENT_TYPES as readonly string[]).includes(String(e.type)) && !isNamespacedKey(String(e.type)))
       add('type', `unknown event type ${String(e.type)}`);
     dateTime('eventTime', e.eventTime);
     dateTime('recordTime', e.recordTime);
