@@ -98,8 +98,8 @@ describe('openepcis-test-resources: XML ↔ JSON-LD pairs', () => {
  * The manifest's reference hashes were computed by the reference implementation on the XML member. Where it
  * disagrees with us the upstream input is unusual: `Namespace_document.xml` puts every event element in the
  * `epcis:` namespace (we read them as the standard elements; the reference hashes them as extensions); the
- * others nest user extensions several levels deep inside sensor reports, where the reference's own output is not
- * published. Upstream-asserted vectors (event-hash.test.ts) all match.
+ * others carry user extensions nested several levels deep (some inside sensor reports). No pre-hash strings are
+ * published for them and the cause is not established. Upstream-asserted vectors (event-hash.test.ts) all match.
  */
 const REFERENCE_DEVIATIONS: Record<string, number[]> = {
   '2.0/EPCIS/XML/Capture/Documents/Namespace_document.xml': [0],
