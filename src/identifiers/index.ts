@@ -53,7 +53,7 @@ export {
   type BuildElementStringOptions,
   type ParsedElementString,
 } from './element-string.ts';
-export { Gs1Error, type Gs1ErrorCode } from './errors.ts';
+export { Gs1Error, GS1_ERROR_CODES, gs1ErrorMessageKey, type Gs1ErrorCode } from './errors.ts';
 export {
   interpretGs1,
   type Gs1InputKind,

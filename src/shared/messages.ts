@@ -24,6 +24,17 @@ const vi = {
   'error.email': 'Địa chỉ e-mail không hợp lệ',
   'error.phone': 'Số điện thoại không hợp lệ',
   'error.required': 'Trường này là bắt buộc',
+  'gs1.error.syntax': 'Không đúng cú pháp GS1',
+  'gs1.error.unknown_ai': 'AI ({ai}) không có trong Từ điển cú pháp mã vạch GS1',
+  'gs1.error.invalid_value': 'Giá trị của AI ({ai}) không hợp lệ',
+  'gs1.error.check_digit': 'Số kiểm tra của AI ({ai}) không đúng',
+  'gs1.error.duplicate_ai': 'AI ({ai}) xuất hiện nhiều lần',
+  'gs1.error.missing_required_ai': 'AI ({ai}) phải đi kèm một AI bắt buộc khác',
+  'gs1.error.exclusive_ai': 'AI ({ai}) không được dùng cùng một AI khác đang có',
+  'gs1.error.not_a_primary_key': 'Không có khoá chính GS1 Digital Link',
+  'gs1.error.bad_qualifier': 'Thành phần bổ trợ (qualifier) của Digital Link không hợp lệ hoặc sai thứ tự',
+  'gs1.error.not_a_dl_attribute': 'AI ({ai}) không được phép nằm trong phần truy vấn của Digital Link',
+  'gs1.error.compression': 'Không giải nén được Digital Link',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -47,6 +58,17 @@ const en: Record<MessageKey, string> = {
   'error.email': 'Not a valid e-mail address',
   'error.phone': 'Not a valid phone number',
   'error.required': 'This field is required',
+  'gs1.error.syntax': 'Not valid GS1 syntax',
+  'gs1.error.unknown_ai': 'AI ({ai}) is not in the GS1 Barcode Syntax Dictionary',
+  'gs1.error.invalid_value': 'The value of AI ({ai}) is not valid',
+  'gs1.error.check_digit': 'Wrong check digit in AI ({ai})',
+  'gs1.error.duplicate_ai': 'AI ({ai}) appears more than once',
+  'gs1.error.missing_required_ai': 'AI ({ai}) requires another AI with it',
+  'gs1.error.exclusive_ai': 'AI ({ai}) must not be used together with another AI present',
+  'gs1.error.not_a_primary_key': 'No GS1 Digital Link primary key',
+  'gs1.error.bad_qualifier': 'Digital Link key qualifier not allowed or out of order',
+  'gs1.error.not_a_dl_attribute': 'AI ({ai}) is not allowed in a Digital Link query string',
+  'gs1.error.compression': 'The compressed Digital Link does not decode',
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };
