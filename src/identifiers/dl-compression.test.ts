@@ -66,6 +66,17 @@ describe('digital-link.js compression vectors (conformance/digital-link-js)', ()
     }
   });
 
+  it('keeps the primary key readable when asked (partially compressed)', () => {
+    const uri = 'https://truyxuat.example.vn/hue/01/08931234560003/10/LO26/21/S%2B1?17=270630';
+    const partial = compressDigitalLink(uri, { uncompressedPrimaryKey: true });
+    expect(partial).toMatch(/^https:\/\/truyxuat\.example\.vn\/hue\/01\/08931234560003\/[A-Za-z0-9_-]+$/);
+    expect(isCompressedDigitalLink(partial)).toBe(true);
+    expect(decompressDigitalLink(partial)).toBe(uri);
+    expect(compressDigitalLink('https://id.gs1.org/01/08931234560003', { uncompressedPrimaryKey: true })).toBe(
+      'https://id.gs1.org/01/08931234560003',
+    );
+  });
+
   it('rejects data that does not decode', () => {
     expect(() => decompressDigitalLink('https://id.gs1.org/____')).toThrow(Gs1Error);
     expect(() => decompressDigitalLink('https://id.gs1.org/01/x')).toThrow(Gs1Error);

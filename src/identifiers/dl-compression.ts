@@ -1,7 +1,7 @@
 import { AI_ENTRIES } from './ai-table.generated.ts';
 import { lookupAi } from './ai-table.ts';
 import type { AiEntrySpec } from './ai-types.ts';
-import { buildDigitalLink, escapeDlQueryValue, parseDigitalLink } from './digital-link.ts';
+import { buildDigitalLink, escapeDlPathValue, escapeDlQueryValue, parseDigitalLink } from './digital-link.ts';
 import { Gs1Error } from './errors.ts';
 import type { AiElement } from './validate.ts';
 
@@ -174,6 +174,8 @@ export interface CompressOptions {
   readonly optimise?: boolean;
   /** Compress non-GS1 query parameters too (default true); otherwise they stay in the query string. */
   readonly compressOtherParams?: boolean;
+  /** Keep the primary key readable (`/01/{gtin}/{compressed}`, "partially compressed"); default false. */
+  readonly uncompressedPrimaryKey?: boolean;
 }
 
 /**
@@ -185,8 +187,11 @@ export function compressDigitalLink(uri: string, options: CompressOptions = {}):
   const compressOthers = options.compressOtherParams ?? true;
   const inside = compressOthers ? dl.otherParams.filter(compressiblePair) : [];
   const outside = dl.otherParams.filter((p) => !inside.includes(p));
-  const bits = compressToBits(dl.elements, inside, options.optimise ?? true);
-  let out = `${dl.stem}/${bitsToBase64(bits)}`;
+  const partial = options.uncompressedPrimaryKey ?? false;
+  const compressed = partial ? dl.elements.slice(1) : dl.elements;
+  let out = partial ? `${dl.stem}/${dl.primaryKey.ai}/${escapeDlPathValue(dl.primaryKey.value)}` : dl.stem;
+  if (compressed.length > 0 || inside.length > 0)
+    out += `/${bitsToBase64(compressToBits(compressed, inside, options.optimise ?? true))}`;
   if (outside.length > 0)
     out += `?${outside.map(([k, v]) => (v === '' ? escapeDlQueryValue(k) : `${escapeDlQueryValue(k)}=${escapeDlQueryValue(v)}`)).join('&')}`;
   return out;
@@ -289,7 +294,6 @@ export function decompressBits(bits: string): { elements: AiElement[]; otherPara
       for (const ai of sequence) elements.push({ ai, value: decodeValue(r, ai) });
     }
   }
-  if (elements.length === 0) throw new Gs1Error('compression', 'no AI data in the compressed segment');
   return { elements, otherParams };
 }
 
@@ -309,6 +313,14 @@ export function decompressDigitalLink(uri: string): string {
   let bits = '';
   for (const ch of parts.segment) bits += pad(BASE64URL.indexOf(ch).toString(2), 6);
   const { elements, otherParams } = decompressBits(bits);
+  // Partially compressed: `/{primary key AI}/{value}/{compressed}` keeps the key readable in front.
+  let stem = parts.stem;
+  const key = /^(.*)\/(\d{2,4})\/([^/]+)$/.exec(stem);
+  if (key && lookupAi(key[2]!)?.dlPrimaryKey && !elements.some((e) => lookupAi(e.ai)?.dlPrimaryKey)) {
+    stem = key[1]!;
+    elements.unshift({ ai: key[2]!, value: decodeQueryValue(key[3]!.replace(/\+/g, '%2B')) });
+  }
+  if (elements.length === 0) throw new Gs1Error('compression', 'no AI data in the compressed segment');
   const attributes: AiElement[] = [];
   for (const pair of parts.query.split('&')) {
     if (pair === '') continue;
@@ -318,7 +330,7 @@ export function decompressDigitalLink(uri: string): string {
     if (/^\d+$/.test(key)) attributes.push({ ai: key, value });
     else otherParams.push([decodeQueryValue(key), value]);
   }
-  return buildDigitalLink([...elements, ...attributes], { stem: parts.stem, otherParams });
+  return buildDigitalLink([...elements, ...attributes], { stem, otherParams });
 }
 
 function decodeQueryValue(text: string): string {
