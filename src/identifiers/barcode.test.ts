@@ -81,9 +81,14 @@ describe('renderBarcode', () => {
     expect(svg).toContain('fill="#FFFFFF"');
   });
 
-  it('writes PNG bytes', async () => {
-    const r = await renderBarcode('(01)08931234560003(17)270630', { symbology: 'datamatrix', format: 'png', scale: 3 });
-    expect((r.data as Buffer).subarray(1, 4).toString()).toBe('PNG');
+  it('writes PNG bytes with the print resolution in pHYs', async () => {
+    const r = await renderBarcode('(01)08931234560003(17)270630', { symbology: 'datamatrix', format: 'png', dpi: 600 });
+    const png = r.data as Buffer;
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const at = png.indexOf('pHYs');
+    expect(at).toBeGreaterThan(0);
+    expect([png.readUInt32BE(at + 4), png.readUInt32BE(at + 8), png[at + 12]]).toEqual([23622, 23622, 1]);
+    expect(r.scale).toBe(12); // 0.5 mm modules at 600 dpi
   });
 
   it('refuses invalid GS1 data and GTINs that do not fit the symbol', async () => {

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import bwipjs from 'bwip-js';
 import { buildDigitalLink, parseDigitalLink } from './digital-link.ts';
 import { buildElementString, parseElementString } from './element-string.ts';
@@ -149,7 +150,8 @@ export async function renderBarcode(input: BarcodeInput, options: BarcodeOptions
       const svg = withPhysicalSize(bwipjs.toSVG(render), scale, moduleMm);
       return { symbology: options.symbology, format: 'svg', mimeType: 'image/svg+xml', data: svg, payload, scale };
     }
-    const png = await bwipjs.toBuffer(render);
+    const dpiUsed = options.dpi ?? (options.scale !== undefined ? (scale * 25.4) / moduleMm : dpi);
+    const png = withPngResolution(await bwipjs.toBuffer(render), dpiUsed);
     return { symbology: options.symbology, format: 'png', mimeType: 'image/png', data: png, payload, scale };
   } catch (e) {
     if (e instanceof Gs1Error) throw e;
@@ -163,4 +165,18 @@ function withPhysicalSize(svg: string, scale: number, moduleMm: number): string 
     const mm = (px: string) => ((Number(px) / scale) * moduleMm).toFixed(2);
     return `<svg width="${mm(w)}mm" height="${mm(h)}mm" viewBox="0 0 ${w} ${h}"`;
   });
+}
+
+/** Sets the PNG `pHYs` chunk (ISO/IEC 15948 §11.3.5.3) so that printing software keeps the intended size. */
+function withPngResolution(png: Buffer, dpi: number): Buffer {
+  const ppm = Math.round(dpi / 0.0254);
+  const chunk = Buffer.alloc(21);
+  chunk.writeUInt32BE(9, 0);
+  chunk.write('pHYs', 4, 'ascii');
+  chunk.writeUInt32BE(ppm, 8);
+  chunk.writeUInt32BE(ppm, 12);
+  chunk.writeUInt8(1, 16); // unit: metre
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 17)), 17);
+  const afterHeader = 8 + 12 + png.readUInt32BE(8); // signature + IHDR chunk
+  return Buffer.concat([png.subarray(0, afterHeader), chunk, png.subarray(afterHeader)]);
 }
