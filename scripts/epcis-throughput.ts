@@ -1,6 +1,6 @@
 /**
  * Parse + validate + hash throughput of the pure EPCIS core on generated 1,000-event JSON-LD documents (no
- * database). Run: `npx tsx scripts/epcis-throughput.ts [documents=20]`.
+ * database). Run: `npx tsx scripts/epcis-throughput.ts [documents=20]` (`-- --dump FILE` writes one document).
  */
 import { documentEventHashes, parseEpcisDocument } from '../src/epcis/index.ts';
 import { withCheckDigit } from '../src/identifiers/check-digit.ts';
@@ -35,9 +35,12 @@ function generatedDocument(seed: number, events = 1000): string {
   });
 }
 
-const count = Number(process.argv[2] ?? 20);
-if (process.env.DUMP) {
-  (await import('node:fs')).writeFileSync(process.env.DUMP, generatedDocument(0));
+const count = Number(process.argv[2] ?? 20) || 20;
+// `--dump FILE` writes one generated document for inspection instead of measuring.
+const dump = process.argv.indexOf('--dump');
+if (dump > 0) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(process.argv[dump + 1] ?? 'epcis-1000.jsonld', generatedDocument(0));
   process.exit(0);
 }
 const docs = Array.from({ length: count }, (_, i) => Buffer.from(generatedDocument(i)));

@@ -211,7 +211,7 @@ export function toXml(source: Source, namespaces: Record<string, string> = {}): 
   return writeEpcisXml(parsed.events, parsed.namespaces, {
     creationDate: parsed.document.creationDate || undefined,
     ...(parsed.masterData ? { masterData: parsed.masterData } : {}),
-    ...(parsed.document.type === 'EPCISQueryDocument' ? { queryName: queryNameOf(parsed.document) } : {}),
+    ...queryResultsOptions(parsed.document),
   });
 }
 
@@ -221,6 +221,12 @@ export function toJsonLd(source: Source, namespaces: Record<string, string> = {}
   return buildJsonLdDocument(parsed.events, parsed.namespaces, {
     creationDate: parsed.document.creationDate || undefined,
     ...(parsed.masterData ? { masterData: parsed.masterData } : {}),
-    ...(parsed.document.type === 'EPCISQueryDocument' ? { queryName: queryNameOf(parsed.document) } : {}),
+    ...queryResultsOptions(parsed.document),
   });
+}
+
+function queryResultsOptions(doc: EpcisDocument): { queryName?: string; subscriptionID?: string } {
+  if (doc.type !== 'EPCISQueryDocument') return {};
+  const subscriptionID = doc.epcisBody.queryResults?.subscriptionID;
+  return { queryName: queryNameOf(doc), ...(subscriptionID !== undefined ? { subscriptionID } : {}) };
 }

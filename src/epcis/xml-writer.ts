@@ -22,6 +22,7 @@ const SENSOR_TERMS: Partial<Record<string, VocabularyName>> = {
 export interface XmlWriteOptions {
   /** Write an EPCISQueryDocument (QueryResults) instead of an EPCISDocument. */
   queryName?: string;
+  subscriptionID?: string;
   creationDate?: string;
   masterData?: MasterData;
 }
@@ -44,7 +45,11 @@ export function writeEpcisXml(
     return (
       `<?xml version="1.0" encoding="UTF-8"?>\n<epcisq:EPCISQueryDocument xmlns:epcisq="${EPCIS_QUERY_XML_NS_2}"` +
       `${declarations} schemaVersion="2.0" creationDate="${escapeAttr(creationDate)}">${header}<EPCISBody>` +
-      `<epcisq:QueryResults><queryName>${escapeText(options.queryName)}</queryName><resultsBody><EventList>` +
+      `<epcisq:QueryResults><queryName>${escapeText(options.queryName)}</queryName>` +
+      (options.subscriptionID !== undefined
+        ? `<subscriptionID>${escapeText(options.subscriptionID)}</subscriptionID>`
+        : '') +
+      `<resultsBody><EventList>` +
       `${body}</EventList></resultsBody></epcisq:QueryResults></EPCISBody></epcisq:EPCISQueryDocument>\n`
     );
   }
@@ -293,7 +298,13 @@ export function buildJsonLdDocument(
       schemaVersion: '2.0',
       creationDate,
       ...header,
-      epcisBody: { queryResults: { queryName: options.queryName, resultsBody: { eventList: [...events] } } },
+      epcisBody: {
+        queryResults: {
+          queryName: options.queryName,
+          ...(options.subscriptionID !== undefined ? { subscriptionID: options.subscriptionID } : {}),
+          resultsBody: { eventList: [...events] },
+        },
+      },
     };
   return {
     '@context': context,
