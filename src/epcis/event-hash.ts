@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalDigitalLink } from '../identifiers/epc.ts';
 import type { EpcisEvent, ExtensionValue, QuantityElement } from './model.ts';
 import { STANDARD_NAMESPACES } from './namespaces.ts';
-import { cbvUrnToWebUri, expandCurie, expandTerm, type VocabularyName } from './vocabulary.ts';
+import { cbvUrnToWebUri, expandTerm, type VocabularyName } from './vocabulary.ts';
 
 /**
  * CBV 2.0 §8.9 EPCIS event hash: `ni:///sha-256;<hex>?ver=CBV2.0` over the canonical pre-hash string of the event.
@@ -341,7 +341,8 @@ function extension(key: string, value: ExtensionValue, ns: Record<string, string
   const name = expandedName(key, ns);
   if (Array.isArray(value)) return value.flatMap((v) => extension(key, v, ns));
   if (value !== null && typeof value === 'object') {
-    const text = typeof value['#text'] === 'string' ? pair('', value['#text']).slice(0) : '';
+    // An element with attributes keeps its text under '#text': `{ns}local=text` followed by its members.
+    const text = typeof value['#text'] === 'string' ? pair('', value['#text']) : '';
     return [name + text + extensionEntries(value, ns, new Set(['#text']))];
   }
   const text = canonicalValue(String(value));
@@ -409,5 +410,3 @@ export function canonicalTimestamp(text: string): string {
   if (!Number.isFinite(epoch)) return text;
   return new Date(epoch).toISOString();
 }
-
-export { expandCurie };
