@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { identityRoutes } from '../registry/identity.routes.ts';
+import { registryRoutes } from '../registry/registry.routes.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerAuthentication } from './auth.ts';
 import type { App, AppContext, RoutePlugin } from './context.ts';
@@ -18,7 +19,10 @@ export interface BuildOptions {
 }
 
 /** Every capability's routes, with their prefix. A capability adds itself here. */
-const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [{ prefix: '/api', plugin: identityRoutes }];
+const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
+  { prefix: '/api', plugin: identityRoutes },
+  { prefix: '/api', plugin: registryRoutes },
+];
 
 /**
  * Builds the whole HTTP application without listening, so that tests use `app.inject` and the CLI decides where

@@ -289,3 +289,14 @@ export async function updateUser(
     .where('id', '=', id)
     .execute();
 }
+
+/** Organisations that granted `providerId` an active delegation (any permissions; the caller filters them). */
+export async function listActiveDelegationsToProvider(db: Kysely<DB>, providerId: string, now: Date) {
+  return db
+    .selectFrom('delegation')
+    .select(['organisation_id', 'permissions'])
+    .where('provider_organisation_id', '=', providerId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]))
+    .execute();
+}

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_identity.ts';
+import * as m0002 from './0002_registry.ts';
 import * as m0003 from './0003_jobs.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
   '0001_identity': m0001,
+  '0002_registry': m0002,
   '0003_jobs': m0003,
 };

@@ -1,0 +1,430 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Caller } from '../shared/caller.ts';
+import { notFound } from '../shared/errors.ts';
+import { escapeLike, foldForSearch } from '../shared/text.ts';
+import { storeMedia } from './media.service.ts';
+import { findOrganisation } from './organisation.repository.ts';
+import { toProfile, type OrganisationProfile } from './organisation.service.ts';
+import { productGroupExists } from './product-group.service.ts';
+import * as repo from './product.repository.ts';
+import { accessibleOrganisations, requireReadable, requireWritable, targetForWrite } from './registry.access.ts';
+import {
+  checkOcopStars,
+  isCalendarDate,
+  isCertificationKind,
+  isUnitCode,
+  normaliseGtin,
+  type CertificationKind,
+} from './registry.rules.ts';
+import { FieldProblems, cleanText, conflict, parseSort, uniqueViolation, type PageRequest } from './validation.ts';
+
+/** Products (trade items identified by GTIN), their images and certifications. */
+
+export interface CertificationInput {
+  kind: string;
+  number?: string | null | undefined;
+  issuer?: string | null | undefined;
+  ocopStars?: number | null | undefined;
+  validFrom?: string | null | undefined;
+  validTo?: string | null | undefined;
+}
+
+export interface Certification {
+  readonly id: string;
+  readonly kind: CertificationKind;
+  readonly number: string | null;
+  readonly issuer: string | null;
+  readonly ocopStars: number | null;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+  readonly documentUrl: string | null;
+}
+
+export interface ProductImage {
+  readonly mediaId: string;
+  readonly url: string;
+  readonly contentType: string;
+  readonly alt: string | null;
+  readonly position: number;
+}
+
+export interface ProductInput {
+  organisationId?: string | undefined;
+  gtin: string;
+  name: string;
+  nameEn?: string | null | undefined;
+  brand?: string | null | undefined;
+  groupCode: string;
+  netContent?: number | null | undefined;
+  netContentUnit?: string | null | undefined;
+  shelfLifeDays?: number | null | undefined;
+  description?: string | null | undefined;
+  certifications?: CertificationInput[] | undefined;
+}
+
+export interface Product {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly gtin: string;
+  readonly name: string;
+  readonly nameEn: string | null;
+  readonly brand: string | null;
+  readonly groupCode: string;
+  readonly netContent: number | null;
+  readonly netContentUnit: string | null;
+  readonly shelfLifeDays: number | null;
+  readonly description: string | null;
+  readonly status: 'active' | 'archived';
+  readonly images: ProductImage[];
+  readonly certifications: Certification[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** What the consumer page may show of a product (Circular 02/2024 minimum: name, images, producer, standards). */
+export interface PublicProduct {
+  readonly gtin: string;
+  readonly name: string;
+  readonly nameEn: string | null;
+  readonly brand: string | null;
+  readonly groupCode: string;
+  readonly netContent: number | null;
+  readonly netContentUnit: string | null;
+  readonly shelfLifeDays: number | null;
+  readonly description: string | null;
+  readonly images: ProductImage[];
+  readonly certifications: Omit<Certification, 'documentUrl' | 'id'>[];
+  readonly producer: OrganisationProfile;
+}
+
+export const mediaUrl = (id: string): string => `/api/media/${id}`;
+
+type Row = NonNullable<Awaited<ReturnType<typeof repo.findProduct>>>;
+type CertRow = Awaited<ReturnType<typeof repo.certificationsOf>>[number];
+
+function toCertification(c: CertRow): Certification {
+  return {
+    id: c.id,
+    kind: c.kind as CertificationKind,
+    number: c.number,
+    issuer: c.issuer,
+    ocopStars: c.ocop_stars,
+    validFrom: c.valid_from,
+    validTo: c.valid_to,
+    documentUrl: c.document_media_id === null ? null : mediaUrl(c.document_media_id),
+  };
+}
+
+async function toProducts(db: Kysely<DB>, rows: Row[]): Promise<Product[]> {
+  const ids = rows.map((r) => r.id);
+  const [images, certs] = await Promise.all([repo.imagesOf(db, ids), repo.certificationsOf(db, ids)]);
+  return rows.map((r) => ({
+    id: r.id,
+    organisationId: r.organisation_id,
+    gtin: r.gtin,
+    name: r.name,
+    nameEn: r.name_en,
+    brand: r.brand,
+    groupCode: r.group_code,
+    netContent: r.net_content === null ? null : Number(r.net_content),
+    netContentUnit: r.net_content_unit,
+    shelfLifeDays: r.shelf_life_days,
+    description: r.description,
+    status: r.status === 'archived' ? 'archived' : 'active',
+    images: images
+      .filter((i) => i.product_id === r.id)
+      .map((i) => ({
+        mediaId: i.media_id,
+        url: mediaUrl(i.media_id),
+        contentType: i.content_type,
+        alt: i.alt,
+        position: i.position,
+      })),
+    certifications: certs.filter((c) => c.product_id === r.id).map(toCertification),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+async function loadProduct(db: Kysely<DB>, id: string): Promise<Product> {
+  const row = await repo.findProduct(db, id);
+  if (!row) throw notFound('Product');
+  return (await toProducts(db, [row]))[0]!;
+}
+
+const MAX_TEXT = 500;
+const MAX_DESCRIPTION = 5000;
+
+async function validate(db: Kysely<DB>, input: ProductInput) {
+  const problems = new FieldProblems();
+  const name = cleanText(input.name);
+  if (name === null) problems.add('name', 'error.required');
+  for (const [field, value] of Object.entries(input)) {
+    if (typeof value === 'string' && value.length > (field === 'description' ? MAX_DESCRIPTION : MAX_TEXT))
+      problems.add(field, 'registry.text.long');
+  }
+  let gtin = '';
+  const checked = normaliseGtin(input.gtin ?? '');
+  if (checked.ok) gtin = checked.value;
+  else problems.check('gtin', checked.messageKey);
+  const groupCode = cleanText(input.groupCode);
+  if (groupCode === null) problems.add('groupCode', 'error.required');
+  else if (!(await productGroupExists(db, groupCode))) problems.add('groupCode', 'registry.productGroup.unknown');
+  const netContent = input.netContent ?? null;
+  const unit = cleanText(input.netContentUnit)?.toUpperCase() ?? null;
+  if (netContent !== null && (!Number.isFinite(netContent) || netContent <= 0 || unit === null))
+    problems.add('netContent', 'registry.netContent');
+  if (unit !== null && !isUnitCode(unit)) problems.add('netContentUnit', 'registry.unit.unknown');
+  const shelfLife = input.shelfLifeDays ?? null;
+  if (shelfLife !== null && (!Number.isInteger(shelfLife) || shelfLife < 0 || shelfLife > 36500))
+    problems.add('shelfLifeDays', 'registry.shelfLife');
+  (input.certifications ?? []).forEach((c, i) => validateCertification(c, problems, `certifications/${i}/`));
+  problems.throwIfAny();
+  return {
+    gtin,
+    name: name!,
+    name_en: cleanText(input.nameEn),
+    brand: cleanText(input.brand),
+    group_code: groupCode!,
+    net_content: netContent,
+    net_content_unit: netContent === null ? null : unit,
+    shelf_life_days: shelfLife,
+    description: cleanText(input.description),
+    search_text: foldForSearch([name, input.nameEn, input.brand, gtin, groupCode].filter(Boolean).join(' ')),
+  };
+}
+
+function validateCertification(c: CertificationInput, problems: FieldProblems, prefix = '') {
+  if (!isCertificationKind(c.kind)) problems.add(`${prefix}kind`, 'registry.kind.unknown');
+  else problems.check(`${prefix}ocopStars`, checkOcopStars(c.kind, c.ocopStars ?? null));
+  const from = cleanText(c.validFrom);
+  const to = cleanText(c.validTo);
+  if (from !== null && !isCalendarDate(from)) problems.add(`${prefix}validFrom`, 'registry.date');
+  if (to !== null && !isCalendarDate(to)) problems.add(`${prefix}validTo`, 'registry.date');
+  if (from !== null && to !== null && isCalendarDate(from) && isCalendarDate(to) && from > to)
+    problems.add(`${prefix}validTo`, 'registry.dates.order');
+  for (const field of ['number', 'issuer'] as const) {
+    if ((c[field]?.length ?? 0) > MAX_TEXT) problems.add(`${prefix}${field}`, 'registry.text.long');
+  }
+}
+
+function certificationRow(c: CertificationInput) {
+  return {
+    kind: c.kind,
+    number: cleanText(c.number),
+    issuer: cleanText(c.issuer),
+    ocop_stars: c.ocopStars ?? null,
+    valid_from: cleanText(c.validFrom),
+    valid_to: cleanText(c.validTo),
+  };
+}
+
+function mapConflict(e: unknown): never {
+  if (uniqueViolation(e) !== undefined) throw conflict('gtin', 'registry.gtin.taken');
+  throw e;
+}
+
+export async function createProduct(db: Kysely<DB>, caller: Caller, input: ProductInput): Promise<Product> {
+  const organisationId = await targetForWrite(db, caller, input.organisationId);
+  const row = await validate(db, input);
+  const id = randomUUID();
+  try {
+    await repo.insertProduct(db, { id, organisation_id: organisationId, ...row });
+  } catch (e) {
+    mapConflict(e);
+  }
+  for (const c of input.certifications ?? []) {
+    await repo.insertCertification(db, {
+      id: randomUUID(),
+      organisation_id: organisationId,
+      product_id: id,
+      ...certificationRow(c),
+    });
+  }
+  return loadProduct(db, id);
+}
+
+export async function getProduct(db: Kysely<DB>, caller: Caller, id: string): Promise<Product> {
+  const row = await repo.findProduct(db, id);
+  if (!row) throw notFound('Product');
+  await requireReadable(db, caller, row.organisation_id, 'Product');
+  return (await toProducts(db, [row]))[0]!;
+}
+
+export type ProductSort = keyof typeof repo.PRODUCT_SORT;
+
+export async function listProducts(
+  db: Kysely<DB>,
+  caller: Caller,
+  query: PageRequest & {
+    organisationId?: string | undefined;
+    groupCode?: string | undefined;
+    status?: string | undefined;
+  },
+): Promise<{ items: Product[]; total: number }> {
+  const accessible = await accessibleOrganisations(db, caller, 'registry:read');
+  let organisations: string[] | undefined = accessible === 'all' ? undefined : accessible;
+  if (query.organisationId !== undefined) {
+    organisations = accessible === 'all' || accessible.includes(query.organisationId) ? [query.organisationId] : [];
+  }
+  const sort = parseSort(query.sort, Object.keys(repo.PRODUCT_SORT) as ProductSort[], 'name');
+  const result = await repo.listProducts(db, {
+    ...(organisations !== undefined ? { organisations } : {}),
+    ...(query.groupCode ? { groupCode: query.groupCode } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.search ? { search: escapeLike(foldForSearch(query.search)) } : {}),
+    sort: sort.key,
+    direction: sort.direction,
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return { items: await toProducts(db, result.items), total: result.total };
+}
+
+export async function updateProduct(
+  db: Kysely<DB>,
+  caller: Caller,
+  id: string,
+  patch: Partial<Omit<ProductInput, 'organisationId' | 'certifications'>> & {
+    status?: 'active' | 'archived' | undefined;
+  },
+): Promise<Product> {
+  const existing = await repo.findProduct(db, id);
+  if (!existing) throw notFound('Product');
+  await requireWritable(db, caller, existing.organisation_id, 'Product');
+  const current = (await toProducts(db, [existing]))[0]!;
+  const { status, ...fields } = patch;
+  const row = await validate(db, { ...current, ...fields, certifications: [] });
+  try {
+    await repo.updateProduct(db, id, { ...row, ...(status !== undefined ? { status } : {}) });
+  } catch (e) {
+    mapConflict(e);
+  }
+  return loadProduct(db, id);
+}
+
+/** Products are never deleted (printed codes and events refer to them): archiving withdraws them from use. */
+export async function archiveProduct(db: Kysely<DB>, caller: Caller, id: string): Promise<void> {
+  await updateProduct(db, caller, id, { status: 'archived' });
+}
+
+async function writableProduct(db: Kysely<DB>, caller: Caller, productId: string) {
+  const row = await repo.findProduct(db, productId);
+  if (!row) throw notFound('Product');
+  await requireWritable(db, caller, row.organisation_id, 'Product');
+  return row;
+}
+
+/** Uploads an image (JPEG, PNG or WebP, sniffed from its bytes) and appends it to the product's images. */
+export async function addProductImage(
+  db: Kysely<DB>,
+  caller: Caller,
+  productId: string,
+  file: { data: Buffer; filename?: string | undefined; alt?: string | undefined },
+): Promise<Product> {
+  const product = await writableProduct(db, caller, productId);
+  await db.transaction().execute(async (trx) => {
+    const stored = await storeMedia(trx, product.organisation_id, 'image', file.data, file.filename);
+    await repo.attachImage(trx, productId, stored.id, cleanText(file.alt)?.slice(0, MAX_TEXT) ?? null);
+  });
+  return loadProduct(db, productId);
+}
+
+export async function removeProductImage(db: Kysely<DB>, caller: Caller, productId: string, mediaId: string) {
+  await writableProduct(db, caller, productId);
+  if (!(await repo.detachImage(db, productId, mediaId))) throw notFound('Image');
+}
+
+export async function addCertification(
+  db: Kysely<DB>,
+  caller: Caller,
+  productId: string,
+  input: CertificationInput,
+): Promise<Certification> {
+  const product = await writableProduct(db, caller, productId);
+  const problems = new FieldProblems();
+  validateCertification(input, problems);
+  problems.throwIfAny();
+  const id = randomUUID();
+  await repo.insertCertification(db, {
+    id,
+    organisation_id: product.organisation_id,
+    product_id: productId,
+    ...certificationRow(input),
+  });
+  return toCertification((await repo.findCertification(db, id))!);
+}
+
+async function writableCertification(db: Kysely<DB>, caller: Caller, productId: string, id: string) {
+  await writableProduct(db, caller, productId);
+  const row = await repo.findCertification(db, id);
+  if (!row || row.product_id !== productId) throw notFound('Certification');
+  return row;
+}
+
+export async function updateCertification(
+  db: Kysely<DB>,
+  caller: Caller,
+  productId: string,
+  id: string,
+  patch: Partial<CertificationInput>,
+): Promise<Certification> {
+  const existing = toCertification(await writableCertification(db, caller, productId, id));
+  const merged: CertificationInput = { ...existing, ...patch };
+  const problems = new FieldProblems();
+  validateCertification(merged, problems);
+  problems.throwIfAny();
+  await repo.updateCertification(db, id, certificationRow(merged));
+  return toCertification((await repo.findCertification(db, id))!);
+}
+
+export async function removeCertification(db: Kysely<DB>, caller: Caller, productId: string, id: string) {
+  await writableCertification(db, caller, productId, id);
+  await repo.deleteCertification(db, id);
+}
+
+/** Attaches the certificate document (PDF or image, sniffed from its bytes). */
+export async function attachCertificationDocument(
+  db: Kysely<DB>,
+  caller: Caller,
+  productId: string,
+  id: string,
+  file: { data: Buffer; filename?: string | undefined },
+): Promise<Certification> {
+  const cert = await writableCertification(db, caller, productId, id);
+  await db.transaction().execute(async (trx) => {
+    const stored = await storeMedia(trx, cert.organisation_id, 'document', file.data, file.filename);
+    await repo.updateCertification(trx, id, { document_media_id: stored.id });
+  });
+  return toCertification((await repo.findCertification(db, id))!);
+}
+
+/**
+ * The public face of a product, for anyone (the consumer page of a scanned code): only active products of active
+ * organisations, and no certificate documents.
+ */
+export async function getPublicProduct(db: Kysely<DB>, gtin: string): Promise<PublicProduct> {
+  const checked = normaliseGtin(gtin);
+  if (!checked.ok) throw notFound('Product');
+  const row = await repo.findProductByGtin(db, checked.value);
+  if (!row || row.status !== 'active') throw notFound('Product');
+  const producer = await findOrganisation(db, row.organisation_id);
+  if (!producer || producer.status !== 'active') throw notFound('Product');
+  const product = (await toProducts(db, [row]))[0]!;
+  return {
+    gtin: product.gtin,
+    name: product.name,
+    nameEn: product.nameEn,
+    brand: product.brand,
+    groupCode: product.groupCode,
+    netContent: product.netContent,
+    netContentUnit: product.netContentUnit,
+    shelfLifeDays: product.shelfLifeDays,
+    description: product.description,
+    images: product.images,
+    certifications: product.certifications.map(({ id: _id, documentUrl: _doc, ...rest }) => rest),
+    producer: toProfile(producer),
+  };
+}
