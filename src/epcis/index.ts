@@ -205,10 +205,18 @@ function asParsed(source: Source, namespaces: Record<string, string>): ParsedDoc
   return { ...parsed, namespaces: { ...parsed.namespaces, ...namespaces } };
 }
 
-/** Writes a parsed document, a JSON-LD document or bare events as EPCIS 2.0 XML. */
-export function toXml(source: Source, namespaces: Record<string, string> = {}): string {
+/**
+ * Writes a parsed document, a JSON-LD document or bare events as EPCIS 2.0 XML; `options.cbvFormat: 'urn'` writes
+ * standard CBV values as URNs (`GS1-CBV-XML-Format: Always_URN`).
+ */
+export function toXml(
+  source: Source,
+  namespaces: Record<string, string> = {},
+  options: { cbvFormat?: 'webUri' | 'urn' } = {},
+): string {
   const parsed = asParsed(source, namespaces);
   return writeEpcisXml(parsed.events, parsed.namespaces, {
+    ...options,
     creationDate: parsed.document.creationDate || undefined,
     ...(parsed.masterData ? { masterData: parsed.masterData } : {}),
     ...queryResultsOptions(parsed.document),

@@ -268,9 +268,13 @@ export function expandTerm(value: string, vocabularyName: VocabularyName): strin
   return expandCurie(value);
 }
 
-/** The XML spelling of a model value: a standard bare word as its Web URI, anything else unchanged. */
-export function toXmlTerm(value: string, vocabularyName: VocabularyName): string {
+/**
+ * The XML spelling of a model value: a standard bare word as its Web URI (or, with `form: 'urn'`, as its EPCIS 1.x
+ * URN where the code list has one; `GS1-CBV-XML-Format: Always_URN`), anything else unchanged.
+ */
+export function toXmlTerm(value: string, vocabularyName: VocabularyName, form: 'webUri' | 'urn' = 'webUri'): string {
   const v = VOCABULARIES[vocabularyName];
+  if (v.terms.has(value) && form === 'urn' && v.urnPrefix) return v.urnPrefix + value;
   if (v.terms.has(value)) return v.webPrefix === GS1_VOC ? `gs1:${value}` : v.webPrefix + value;
   if (v.webPrefix === GS1_VOC && !value.includes(':')) return `gs1:${value}`;
   return value;

@@ -1,7 +1,7 @@
 import type { EpcisDocument, EpcisEvent, ExtensionValue, MasterData } from './model.ts';
 import { EPCIS_QUERY_XML_NS_2, EPCIS_XML_NS_2, STANDARD_NAMESPACES } from './namespaces.ts';
 import { XSD_BASE_SEQUENCE, XSD_EVENT_SEQUENCE } from './validation.ts';
-import { toXmlTerm, type VocabularyName } from './vocabulary.ts';
+import { toXmlTerm as toXmlTermIn, type VocabularyName } from './vocabulary.ts';
 
 /** Text of a scalar model value. */
 const str = (v: unknown): string =>
@@ -19,7 +19,16 @@ const SENSOR_TERMS: Partial<Record<string, VocabularyName>> = {
   component: 'component',
 };
 
+/**
+ * The CBV spelling of the document being written. Writing is synchronous, so the setting lives for one call of
+ * `writeEpcisXml` instead of being threaded through every helper.
+ */
+let cbvForm: 'webUri' | 'urn' = 'webUri';
+const toXmlTerm = (value: string, vocabulary: VocabularyName) => toXmlTermIn(value, vocabulary, cbvForm);
+
 export interface XmlWriteOptions {
+  /** CBV values as Web URIs (default, `GS1-CBV-XML-Format: Always_Web_URI`) or as URNs (`Always_URN`). */
+  cbvFormat?: 'webUri' | 'urn';
   /** Write an EPCISQueryDocument (QueryResults) instead of an EPCISDocument. */
   queryName?: string;
   subscriptionID?: string;
@@ -37,7 +46,13 @@ export function writeEpcisXml(
   options: XmlWriteOptions = {},
 ): string {
   const used = new Map<string, string>();
-  const body = events.map((e) => writeEvent(e, namespaces, used)).join('');
+  cbvForm = options.cbvFormat ?? 'webUri';
+  let body: string;
+  try {
+    body = events.map((e) => writeEvent(e, namespaces, used)).join('');
+  } finally {
+    cbvForm = 'webUri';
+  }
   const header = options.masterData ? writeMasterData(options.masterData, namespaces, used) : '';
   const declarations = [...used.entries()].map(([p, uri]) => ` xmlns:${p}="${escapeAttr(uri)}"`).join('');
   const creationDate = options.creationDate ?? new Date().toISOString();
