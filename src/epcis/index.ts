@@ -17,6 +17,14 @@ export { eventHash, preHashString, canonicalTimestamp, type EventHashOptions } f
 export { EPCIS_CONTEXT, EPCIS_CONTEXT_URLS };
 export { isDateTimeWithOffset, identifierProblem } from './validation.ts';
 
+/**
+ * The JSON-LD context document for a context URL: the bundled EPCIS 2.0 context for any of the three URLs that
+ * name it, otherwise undefined (remote contexts are never fetched).
+ */
+export function resolveContext(url: string): Record<string, unknown> | undefined {
+  return (EPCIS_CONTEXT_URLS as readonly string[]).includes(url) ? EPCIS_CONTEXT : undefined;
+}
+
 export interface ParseOptions {
   /** Refuse bodies larger than this many bytes (default 64 MiB). */
   maxBytes?: number;
@@ -102,13 +110,18 @@ export function parseEpcisDocument(
     if (!json || typeof json !== 'object' || Array.isArray(json))
       throw new EpcisValidationError([{ field: '(document)', message: 'must be a JSON object', kind: 'schema' }]);
     const findings = schemaFindings(json);
-    if (findings.length > 0 && (!options.lenient || !Array.isArray(jsonEventList(json as Record<string, unknown>))))
+    // Document-level schema problems (no @context, no event list, …) make the events unreadable.
+    if (
+      findings.some((f) => f.eventIndex === undefined) ||
+      !Array.isArray(jsonEventList(json as Record<string, unknown>))
+    )
       throw new EpcisValidationError(findings);
     const parsed = readJsonDocument(json as Record<string, unknown>);
     findings.push(
       ...semanticFindings(parsed.events, {
         checkDigits: parsed.document.type !== 'EPCISQueryDocument',
         identifiers: options.identifiers ?? 'gs1',
+        skip: new Set(findings.map((f) => f.eventIndex!)),
       }),
     );
     if (findings.length > 0 && !options.lenient) throw new EpcisValidationError(sortFindings(findings));
@@ -124,9 +137,11 @@ export function parseEpcisDocument(
     ...(parsed.document.type === 'EPCISQueryDocument' ? { queryName: queryNameOf(parsed.document) } : {}),
   });
   const epcis12 = parsed.schemaVersion.startsWith('1.');
-  findings.push(...schemaFindings(asJson, { fromXml: true, epcis12 }));
+  const schema = schemaFindings(asJson, { fromXml: true, epcis12 });
+  findings.push(...schema);
   findings.push(
     ...semanticFindings(parsed.events, {
+      skip: new Set(schema.flatMap((f) => (f.eventIndex === undefined ? [] : [f.eventIndex]))),
       epcis12,
       checkDigits: parsed.document.type !== 'EPCISQueryDocument',
       identifiers: options.identifiers ?? 'gs1',

@@ -48,10 +48,25 @@ describe('semantic validation (layer 2)', () => {
     ['disposition', { disposition: 'fresh' }],
     ['persistentDisposition.set[0]', { persistentDisposition: { set: ['not_a_term'] } }],
     ['bizTransactionList[0].type', { bizTransactionList: [{ type: 'invoice', bizTransaction: 'urn:x:1' }] }],
+    ['sourceList[0].type', { sourceList: [{ type: 'seller', source: 'urn:x:1' }] }],
+    ['errorDeclaration.reason', { errorDeclaration: { declarationTime: '2025-01-02T00:00:00Z', reason: 'oops' } }],
+    [
+      'sensorElementList[0].sensorReport[0].component',
+      { sensorElementList: [{ sensorReport: [{ type: 'Length', value: 1, component: 'sideways' }] }] },
+    ],
   ])('refuses a bare word that is not a CBV term in %s', (field, fields) => {
     expect(findingsOf([objectEvent(fields)])).toContainEqual(
       expect.objectContaining({ eventIndex: 0, field, kind: 'semantic' }),
     );
+  });
+
+  it('refuses a time zone offset out of range and an unnamespaced key inside readPoint', () => {
+    const f = findingsOf([
+      objectEvent({ eventTimeZoneOffset: '+15:00' }),
+      objectEvent({ readPoint: { id: 'urn:epc:id:sgln:8935001.00001.0', gate: '2' } }),
+    ]);
+    expect(f).toContainEqual(expect.objectContaining({ eventIndex: 0, field: 'eventTimeZoneOffset' }));
+    expect(f).toContainEqual(expect.objectContaining({ eventIndex: 1, field: 'readPoint.gate' }));
   });
 
   it('accepts CBV terms and non-CBV URIs', () => {
@@ -185,5 +200,21 @@ describe('bare events and query documents', () => {
     const body = document([objectEvent({ epcList: ['urn:epc:id:sscc:08600031303.0003'] })]);
     expect(validateEpcisDocument(body, 'json').valid).toBe(false);
     expect(validateEpcisDocument(body, 'json', { identifiers: 'uri' }).valid).toBe(true);
+  });
+});
+
+describe('bundled JSON-LD context', () => {
+  it('answers the three EPCIS context URLs with the bundled context and nothing else', async () => {
+    const { EPCIS_CONTEXT, EPCIS_CONTEXT_URLS, resolveContext } = await import('./index.ts');
+    expect(EPCIS_CONTEXT_URLS.length).toBe(3);
+    for (const url of EPCIS_CONTEXT_URLS) expect(resolveContext(url)).toBe(EPCIS_CONTEXT);
+    expect((EPCIS_CONTEXT['@context'] as Record<string, unknown>).cbvmda).toBe('urn:epcglobal:cbv:mda:');
+    expect(resolveContext('https://example.org/context.jsonld')).toBeUndefined();
+  });
+
+  it('reports schema and semantic findings of different events together', () => {
+    const f = findingsOf([objectEvent({ action: 'CREATE' }), objectEvent({ bizStep: 'transforming' })]);
+    expect(f).toContainEqual(expect.objectContaining({ eventIndex: 0, field: 'action', kind: 'schema' }));
+    expect(f).toContainEqual(expect.objectContaining({ eventIndex: 1, field: 'bizStep', kind: 'semantic' }));
   });
 });

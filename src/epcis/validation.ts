@@ -212,6 +212,8 @@ export interface SemanticOptions {
   identifiers?: 'gs1' | 'uri';
   /** EPCIS 1.2 input: the 2.0 rule "ILMD only with action ADD" is not applied (1.2 did not enforce it). */
   epcis12?: boolean;
+  /** Events (by index) already refused by the schema layer; their shape cannot be relied on. */
+  skip?: ReadonlySet<number>;
 }
 
 export function semanticFindings(events: readonly EpcisEvent[], options: SemanticOptions = {}): Finding[] {
@@ -233,6 +235,7 @@ export function semanticFindings(events: readonly EpcisEvent[], options: Semanti
     if (problem) add(field, `${typeof v === 'string' ? v : JSON.stringify(v)} ${problem}`);
   };
   events.forEach((event, index) => {
+    if (options.skip?.has(index)) return;
     eventIndex = index;
     const e = event as Record<string, unknown>;
     // EPCIS 2.0 allows extension event types, but only in a namespace (the schema's Extended-Event).
