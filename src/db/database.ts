@@ -123,7 +123,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (options.schema && !options.url) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
-    if (options.migrate ?? true) await migrateToLatest(db);
+    if (options.migrate ?? true) await migrateToLatest(db, options.schema);
   } catch (e) {
     await db.destroy().catch(() => undefined);
     await closeDriver().catch(() => undefined);

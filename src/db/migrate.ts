@@ -7,8 +7,11 @@ const provider: MigrationProvider = {
 };
 
 /** Applies every pending forward-only migration; throws with the failing migration's name. */
-export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+export async function migrateToLatest<T>(db: Kysely<T>, schema?: string): Promise<string[]> {
+  // With several schemas in one database (one per test file or benchmark), name ours: otherwise the migrator sees
+  // another schema's bookkeeping tables and skips creating its own.
   const migrator = new Migrator({
+    ...(schema ? { migrationTableSchema: schema } : {}),
     db: db,
     provider,
     migrationTableName: 'schema_migration',

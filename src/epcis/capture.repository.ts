@@ -32,86 +32,67 @@ export interface EventRow {
   readonly links: readonly (IndexedLink & { organisationId: string | null })[];
 }
 
-const CHUNK = 500;
+const CHUNK = 1000;
 
 /**
- * Inserts events, skipping any whose hash or eventID is already stored. Returns the hashes that were inserted;
- * the caller decides whether a skipped event is a harmless duplicate or an eventID clash.
+ * Inserts events, skipping any whose hash or eventID the owner has stored already. Returns hash → row id of the
+ * inserted ones; the caller decides whether a skipped event is a harmless duplicate or an eventID clash.
+ *
+ * Rows go in as one array per column through `unnest`: one statement of a dozen parameters per thousand events,
+ * which PostgreSQL parses and plans once (a multi-row VALUES list costs a parameter per cell).
  */
 export async function insertEvents(db: Transaction<DB>, rows: readonly EventRow[]): Promise<Map<string, string>> {
   const inserted = new Map<string, string>();
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    const result = await db
-      .insertInto('epcis_event')
-      .values(
-        chunk.map((r) => ({
-          event_id: r.eventId,
-          event_hash: r.eventHash,
-          event_type: r.eventType,
-          event_time: r.eventTime,
-          event_time_zone_offset: r.eventTimeZoneOffset,
-          action: r.action,
-          biz_step: r.bizStep,
-          disposition: r.disposition,
-          read_point: r.readPoint,
-          biz_location: r.bizLocation,
-          transformation_id: r.transformationId,
-          error_declaration_time: r.errorDeclarationTime,
-          error_reason: r.errorReason,
-          owner_organisation_id: r.ownerOrganisationId,
-          via_organisation_id: r.viaOrganisationId,
-          visible_to: r.visibleTo,
-          capture_job_id: r.captureJobId,
-          channel: r.channel,
-          namespaces: JSON.stringify(r.namespaces),
-          document: JSON.stringify(r.document),
-        })),
-      )
-      .onConflict((oc) => oc.doNothing())
-      .returning(['id', 'event_hash'])
-      .execute();
-    const idByHash = new Map(result.map((r) => [r.event_hash, String(r.id)]));
+    const col = <T>(pick: (r: EventRow) => T) => chunk.map(pick);
+    const result = await sql<{ id: string; event_hash: string }>`
+      insert into epcis_event (event_id, event_hash, event_type, event_time, event_time_zone_offset, action, biz_step,
+        disposition, read_point, biz_location, transformation_id, error_declaration_time, error_reason,
+        owner_organisation_id, via_organisation_id, visible_to, capture_job_id, channel, namespaces, document)
+      select u.event_id, u.event_hash, u.event_type, u.event_time, u.tz, u.action, u.biz_step, u.disposition,
+        u.read_point, u.biz_location, u.transformation_id, u.error_time, u.error_reason, u.owner, u.via,
+        string_to_array(u.visible, ','), u.job, u.channel, u.namespaces::jsonb, u.document::jsonb
+      from unnest(
+        ${col((r) => r.eventId)}::text[], ${col((r) => r.eventHash)}::text[], ${col((r) => r.eventType)}::text[],
+        ${col((r) => r.eventTime)}::timestamptz[], ${col((r) => r.eventTimeZoneOffset)}::text[],
+        ${col((r) => r.action)}::text[], ${col((r) => r.bizStep)}::text[], ${col((r) => r.disposition)}::text[],
+        ${col((r) => r.readPoint)}::text[], ${col((r) => r.bizLocation)}::text[], ${col((r) => r.transformationId)}::text[],
+        ${col((r) => r.errorDeclarationTime)}::timestamptz[], ${col((r) => r.errorReason)}::text[],
+        ${col((r) => r.ownerOrganisationId)}::text[], ${col((r) => r.viaOrganisationId)}::text[],
+        ${col((r) => r.visibleTo.join(','))}::text[], ${col((r) => r.captureJobId)}::text[], ${col((r) => r.channel)}::text[],
+        ${col((r) => JSON.stringify(r.namespaces))}::text[], ${col((r) => JSON.stringify(r.document))}::text[]
+      ) as u(event_id, event_hash, event_type, event_time, tz, action, biz_step, disposition, read_point, biz_location,
+        transformation_id, error_time, error_reason, owner, via, visible, job, channel, namespaces, document)
+      on conflict do nothing
+      returning id::text as id, event_hash
+    `.execute(db);
+    const idByHash = new Map(result.rows.map((r) => [r.event_hash, r.id]));
     for (const [hash, id] of idByHash) inserted.set(hash, id);
-    const epcRows = chunk.flatMap((r) => {
+
+    const epcs: { row: string; e: IndexedEpc }[] = [];
+    const links: { row: string; l: EventRow['links'][number] }[] = [];
+    for (const r of chunk) {
       const id = idByHash.get(r.eventHash);
-      return id === undefined
-        ? []
-        : r.epcs.map((e) => ({
-            event_row: id,
-            role: e.role,
-            epc: e.epc,
-            is_class: e.isClass,
-            gtin: e.gtin,
-            lot: e.lot,
-            serial: e.serial,
-            quantity: e.quantity,
-            uom: e.uom,
-          }));
-    });
-    for (let i = 0; i < epcRows.length; i += CHUNK * 2) {
-      await db
-        .insertInto('epcis_event_epc')
-        .values(epcRows.slice(i, i + CHUNK * 2))
-        .execute();
+      if (id === undefined) continue;
+      for (const e of r.epcs) epcs.push({ row: id, e });
+      for (const l of r.links) links.push({ row: id, l });
     }
-    const linkRows = chunk.flatMap((r) => {
-      const id = idByHash.get(r.eventHash);
-      return id === undefined
-        ? []
-        : r.links.map((l) => ({
-            event_row: id,
-            kind: l.kind,
-            type: l.type,
-            value: l.value,
-            organisation_id: l.organisationId,
-          }));
-    });
-    for (let i = 0; i < linkRows.length; i += CHUNK * 2) {
-      await db
-        .insertInto('epcis_event_link')
-        .values(linkRows.slice(i, i + CHUNK * 2))
-        .execute();
+    if (epcs.length > 0) {
+      await sql`
+        insert into epcis_event_epc (event_row, role, epc, is_class, gtin, lot, serial, quantity, uom)
+        select * from unnest(${epcs.map((x) => x.row)}::bigint[], ${epcs.map((x) => x.e.role)}::text[],
+          ${epcs.map((x) => x.e.epc)}::text[], ${epcs.map((x) => x.e.isClass)}::boolean[], ${epcs.map((x) => x.e.gtin)}::text[],
+          ${epcs.map((x) => x.e.lot)}::text[], ${epcs.map((x) => x.e.serial)}::text[],
+          ${epcs.map((x) => x.e.quantity)}::double precision[], ${epcs.map((x) => x.e.uom)}::text[])
+      `.execute(db);
+    }
+    if (links.length > 0) {
+      await sql`
+        insert into epcis_event_link (event_row, kind, type, value, organisation_id)
+        select * from unnest(${links.map((x) => x.row)}::bigint[], ${links.map((x) => x.l.kind)}::text[],
+          ${links.map((x) => x.l.type)}::text[], ${links.map((x) => x.l.value)}::text[], ${links.map((x) => x.l.organisationId)}::text[])
+      `.execute(db);
     }
   }
   return inserted;

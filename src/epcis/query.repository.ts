@@ -180,7 +180,9 @@ function expandGs1Term(value: string | number | boolean): (string | number | boo
 }
 
 function visibilitySql(v: Visibility): RawBuilder<SqlBool> {
-  return v.organisationId === null ? sql<SqlBool>`true` : sql<SqlBool>`${v.organisationId} = any(e.visible_to)`;
+  return v.organisationId === null
+    ? sql<SqlBool>`true`
+    : sql<SqlBool>`e.visible_to @> array[${v.organisationId}]::text[]`;
 }
 
 function whereSql(query: EventQuery, visibility: Visibility): RawBuilder<SqlBool> {
@@ -312,4 +314,72 @@ export async function findEventById(
       document: r.document,
     }
   );
+}
+
+/** A position in commit order: the inserting transaction (xid8, as text) and the row id of the last event seen. */
+export interface CommitCursor {
+  readonly tx: string;
+  readonly row: string;
+}
+
+export interface CommittedEvent extends StoredEvent {
+  readonly tx: string;
+}
+
+/**
+ * Matching events after `cursor` in commit order, for subscriptions. Only rows inserted by transactions older than
+ * the oldest one still running are read: no later commit can then land behind the cursor, so a subscriber neither
+ * misses nor repeats an event. `minRecordTime` is the subscription's initialRecordTime.
+ */
+export async function selectEventsAfter(
+  db: Kysely<DB>,
+  query: EventQuery,
+  visibility: Visibility,
+  cursor: CommitCursor,
+  minRecordTime: Date,
+  limit: number,
+): Promise<CommittedEvent[]> {
+  const rows = await sql<{
+    id: string;
+    tx: string;
+    event_id: string;
+    record_time: Date;
+    namespaces: Record<string, string>;
+    document: Record<string, unknown>;
+  }>`
+    select e.id::text as id, e.commit_tx::text as tx, e.event_id, e.record_time, e.namespaces, e.document
+    from epcis_event e
+    where (e.commit_tx, e.id) > (${cursor.tx}::xid8, ${cursor.row}::bigint)
+      and e.commit_tx < pg_snapshot_xmin(pg_current_snapshot())
+      and e.record_time >= ${minRecordTime}
+      and ${whereSql(query, visibility)}
+    order by e.commit_tx, e.id
+    limit ${limit}
+  `.execute(db);
+  return rows.rows.map((r) => ({
+    id: r.id,
+    tx: r.tx,
+    eventId: r.event_id,
+    recordTime: r.record_time,
+    sortValue: null,
+    namespaces: r.namespaces,
+    document: r.document,
+  }));
+}
+
+/** True when committed events exist that an older, still running transaction keeps from being delivered yet. */
+export async function hasUnsettledEvents(db: Kysely<DB>): Promise<boolean> {
+  const r = await sql<{ unsettled: boolean }>`
+    select exists (
+      select 1 from epcis_event where commit_tx >= pg_snapshot_xmin(pg_current_snapshot())
+    ) as unsettled`.execute(db);
+  return r.rows[0]?.unsettled ?? false;
+}
+
+/** The position just after every event committed so far: where a subscription that wants only new events starts. */
+export async function commitHorizon(db: Kysely<DB>): Promise<CommitCursor> {
+  const r = await sql<{ tx: string; row: string }>`
+    select (pg_snapshot_xmin(pg_current_snapshot())::text::numeric - 1)::text as tx,
+      '9223372036854775807' as row`.execute(db);
+  return r.rows[0] ?? { tx: '0', row: '0' };
 }

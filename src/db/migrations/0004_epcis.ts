@@ -51,8 +51,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     -- Unique per owner, not globally: otherwise one organisation could squat another's eventIDs or hashes.
     create unique index epcis_event_owner_hash on epcis_event (owner_organisation_id, event_hash);
-    create unique index epcis_event_owner_event_id on epcis_event (owner_organisation_id, event_id);
-    create index epcis_event_event_id on epcis_event (event_id);
+    -- event_id first: the same index answers GET /events/{eventID} across the organisations a caller may see.
+    create unique index epcis_event_event_id_owner on epcis_event (event_id, owner_organisation_id);
     create index epcis_event_event_time on epcis_event (event_time, id);
     create index epcis_event_record_time on epcis_event (record_time, id);
     create index epcis_event_biz_step on epcis_event (biz_step, id);
