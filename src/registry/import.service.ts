@@ -52,7 +52,7 @@ export const COLUMNS: Readonly<Record<ImportEntity, readonly Column[]>> = {
       false,
       'Mã số thuế (10 số, hoặc 10 số-NNN)',
       'Tax code (10 digits, or 10 digits-NNN)',
-      '3301234567',
+      '3301234568',
     ),
     col(
       'kind',
@@ -63,7 +63,7 @@ export const COLUMNS: Readonly<Record<ImportEntity, readonly Column[]>> = {
       'cooperative',
     ),
     col('gs1CompanyPrefix', 'text', false, 'Mã doanh nghiệp GS1', 'GS1 company prefix', '8939990'),
-    col('primaryGln', 'text', false, 'GLN chính (13 số)', 'Primary GLN (13 digits)', '8939990000007'),
+    col('primaryGln', 'text', false, 'GLN chính (13 số)', 'Primary GLN (13 digits)', '8939990000009'),
     col('address', 'text', false, 'Địa chỉ', 'Address', 'Thôn Vân Dương'),
     col('provinceCode', 'text', false, 'Mã tỉnh (Huế: 46)', 'Province code (Huế: 46)', '46'),
     col('communeCode', 'text', false, 'Mã xã/phường', 'Commune code', ''),
@@ -82,7 +82,7 @@ export const COLUMNS: Readonly<Record<ImportEntity, readonly Column[]>> = {
     ),
   ],
   locations: [
-    col('gln', 'text', true, 'GLN (13 số)', 'GLN (13 digits)', '8939990000014'),
+    col('gln', 'text', true, 'GLN (13 số)', 'GLN (13 digits)', '8939990000016'),
     col('name', 'text', true, 'Tên địa điểm', 'Name', 'Vùng trồng thanh trà Thủy Biều'),
     col('nameEn', 'text', false, 'Tên tiếng Anh', 'Name in English', 'Thuy Bieu pomelo growing area'),
     col(
@@ -125,7 +125,7 @@ export const COLUMNS: Readonly<Record<ImportEntity, readonly Column[]>> = {
     col('communeName', 'text', false, 'Tên xã/phường', 'Commune name', 'Phường Kim Long'),
   ],
   products: [
-    col('gtin', 'text', true, 'GTIN (8, 12, 13 hoặc 14 số)', 'GTIN (8, 12, 13 or 14 digits)', '8939990000021'),
+    col('gtin', 'text', true, 'GTIN (8, 12, 13 hoặc 14 số)', 'GTIN (8, 12, 13 or 14 digits)', '8939990000023'),
     col('name', 'text', true, 'Tên sản phẩm', 'Product name', 'Thanh trà Thủy Biều'),
     col('nameEn', 'text', false, 'Tên tiếng Anh', 'Name in English', 'Thuy Bieu pomelo'),
     col('brand', 'text', false, 'Nhãn hiệu', 'Brand', 'Thanh trà Huế'),
