@@ -45,6 +45,15 @@ describe('truyxuat epcis', { timeout: 60_000 }, () => {
     expect(out.stderr).toMatch(/event 1: bizStep: .*semantic/);
   });
 
+  it('hash also takes a bare event, in XML or JSON-LD', async () => {
+    const events = path.join(conformance, 'openepcis-test-resources/2.0/EPCIS');
+    const xml = await truyxuat('epcis', 'hash', path.join(events, 'XML/Capture/Events/ObjectEvent.xml'));
+    const json = await truyxuat('epcis', 'hash', path.join(events, 'JSON/Capture/Events/ObjectEvent.json'));
+    expect(xml.code).toBe(0);
+    expect(xml.stdout).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0\n$/);
+    expect(json.stdout).toBe(xml.stdout);
+  });
+
   it('validate exits 0 for a valid document', async () => {
     const out = await truyxuat(
       'epcis',

@@ -3,7 +3,9 @@ import { Option, type Command } from 'commander';
 import {
   documentEventHashes,
   EpcisValidationError,
+  EVENT_TYPES,
   parseEpcisDocument,
+  parseEpcisEvent,
   toJsonLd,
   toXml,
   validateEpcisDocument,
@@ -20,6 +22,16 @@ function formatOf(file: string, body: Buffer): 'json' | 'xml' {
     .replace(/^\uFEFF/, '')
     .trimStart();
   return start.startsWith('<') ? 'xml' : 'json';
+}
+
+/** A bare event (root element or top-level `type` is an event type) rather than a document. */
+function isBareEvent(body: Buffer, format: 'json' | 'xml'): boolean {
+  const head = body.toString('utf8', 0, Math.min(body.length, 4096));
+  const name =
+    format === 'xml'
+      ? /<(?![?!])(?:[\w.-]+:)?([\w.-]+)/.exec(head.replace(/<!--[\s\S]*?-->/g, ''))?.[1]
+      : /^\s*\{[\s\S]*?"type"\s*:\s*"([^"]+)"/.exec(head)?.[1];
+  return name !== undefined && (EVENT_TYPES as readonly string[]).includes(name);
 }
 
 function read(file: string): Buffer {
@@ -45,9 +57,11 @@ export function registerEpcisCommands(program: Command): void {
     .option('--lenient-order', 'accept EPCIS 2.0 XML whose elements are out of the XSD order')
     .action((file: string, opts: { lenientOrder?: boolean }) => {
       const body = read(file);
-      const result = validateEpcisDocument(body, formatOf(file, body), {
-        xmlElementOrder: opts.lenientOrder ? 'lenient' : 'strict',
-      });
+      const format = formatOf(file, body);
+      const order = opts.lenientOrder ? 'lenient' : 'strict';
+      const result = isBareEvent(body, format)
+        ? validateBareEvent(body, format, order)
+        : validateEpcisDocument(body, format, { xmlElementOrder: order });
       if (result.valid) {
         console.log(`valid: ${result.parsed?.events.length ?? 0} events`);
         for (const f of result.findings) console.log(`  note: ${describe(f)}`);
@@ -83,10 +97,25 @@ export function registerEpcisCommands(program: Command): void {
     });
 }
 
-/** The hash and converter tools are lenient about XML element order; anything else invalid is reported. */
+function validateBareEvent(body: Buffer, format: 'json' | 'xml', order: 'strict' | 'lenient') {
+  try {
+    const parsed = parseEpcisEvent(body, { format, xmlElementOrder: order });
+    return { valid: true, findings: parsed.findings ?? [], parsed };
+  } catch (e) {
+    if (e instanceof EpcisValidationError) return { valid: false, findings: e.findings, parsed: undefined };
+    throw e;
+  }
+}
+
+/**
+ * The hash and converter tools take documents and bare events, and are lenient about XML element order; anything
+ * else invalid is reported.
+ */
 function parseOrExplain(body: Buffer, format: 'json' | 'xml') {
   try {
-    return parseEpcisDocument(body, format, { xmlElementOrder: 'lenient' });
+    return isBareEvent(body, format)
+      ? parseEpcisEvent(body, { format, xmlElementOrder: 'lenient' })
+      : parseEpcisDocument(body, format, { xmlElementOrder: 'lenient' });
   } catch (e) {
     if (!(e instanceof EpcisValidationError)) throw e;
     console.error(`invalid: ${e.findings.length} findings`);

@@ -127,7 +127,11 @@ export function parseEpcisDocument(
     if (findings.length > 0 && !options.lenient) throw new EpcisValidationError(sortFindings(findings));
     return { ...parsed, findings: sortFindings(findings) };
   }
-  const parsed = parseEpcisXml(text, { maxDepth });
+  return checkXml(parseEpcisXml(text, { maxDepth }), options);
+}
+
+/** Layers 1 and 2 for a document read from XML. */
+function checkXml(parsed: ReturnType<typeof parseEpcisXml>, options: ParseOptions): ParsedDocument {
   const findings = [...parsed.findings];
   const tolerated: Finding[] = [];
   if ((options.xmlElementOrder ?? 'strict') === 'strict') findings.push(...parsed.orderFindings);
@@ -165,12 +169,18 @@ export function parseEpcisQueryDocument(
 }
 
 /**
- * Parses one bare JSON-LD event (the body of `POST /events`): it is validated as the only event of a document
- * with the event's own `@context` (or the EPCIS context when it has none).
+ * Parses one bare event: JSON-LD (the body of `POST /events`), validated as the only event of a document with the
+ * event's own `@context` (or the EPCIS context when it has none); or XML with the event element as the root
+ * (`options.format: 'xml'`, for converter and hash tooling).
  */
-export function parseEpcisEvent(body: string | Buffer, options: ParseOptions = {}): ParsedDocument {
+export function parseEpcisEvent(
+  body: string | Buffer,
+  options: ParseOptions & { format?: 'json' | 'xml' } = {},
+): ParsedDocument {
   const text = decode(body, options.maxBytes ?? DEFAULT_MAX_BYTES);
   refuseBinary(text);
+  if (options.format === 'xml')
+    return checkXml(parseEpcisXml(text, { maxDepth: options.maxDepth ?? 64 }, 'event'), options);
   const event = parseJsonBounded(text, options.maxDepth ?? 64);
   if (!event || typeof event !== 'object' || Array.isArray(event))
     throw new EpcisValidationError([{ field: '(event)', message: 'must be a JSON object', kind: 'schema' }]);

@@ -58,8 +58,10 @@ class NamespaceMap {
 export function parseEpcisXml(
   text: string,
   limits?: XmlLimits,
+  accept: 'document' | 'event' = 'document',
 ): ParsedDocument & { findings: Finding[]; orderFindings: Finding[] } {
   const root = parseXmlTree(text, limits);
+  if (accept === 'event') return bareEvent(root);
   if (root.local !== 'EPCISDocument' && root.local !== 'EPCISQueryDocument')
     throw new EpcisValidationError([
       { field: root.local, message: 'root element must be EPCISDocument or EPCISQueryDocument', kind: 'schema' },
@@ -139,6 +141,31 @@ export function parseEpcisXml(
     ...(hashIgnoreFields.length ? { hashIgnoreFields } : {}),
     findings,
     orderFindings,
+  };
+}
+
+/** One event element as the root (a bare XML event, as in converter and hash tooling). */
+function bareEvent(root: XmlElement): ParsedDocument & { findings: Finding[]; orderFindings: Finding[] } {
+  if (!isStandard(root) || !EVENT_TYPE_SET.has(root.local))
+    throw new EpcisValidationError([
+      { field: root.local, message: 'the root element must be one of the EPCIS event types', kind: 'schema' },
+    ]);
+  const ns = new NamespaceMap();
+  const findings: Finding[] = [];
+  const events = [readEvent(root, ns, 0, findings)];
+  const schemaVersion = attr(root, 'schemaVersion') ?? (root.uri === EPCIS_XML_NS_1 ? '1.2' : '2.0');
+  return {
+    document: {
+      type: 'EPCISDocument',
+      schemaVersion,
+      creationDate: attr(root, 'creationDate') ?? '',
+      epcisBody: { eventList: events },
+    },
+    events,
+    namespaces: ns.byPrefix,
+    schemaVersion,
+    findings,
+    orderFindings: root.uri === EPCIS_XML_NS_1 ? [] : sequenceFindings(root, 0),
   };
 }
 
@@ -312,7 +339,8 @@ function readQuantity(q: XmlElement): QuantityElement {
   for (const c of q.children) {
     const t = c.text.trim();
     if (c.local === 'epcClass') out.epcClass = t;
-    else if (c.local === 'quantity') out.quantity = Number(t);
+    // An empty or xsi:nil quantity means "not given" (EPCIS 2.0 §7.3.3.3: quantity is optional).
+    else if (c.local === 'quantity' && t !== '') out.quantity = Number(t);
     else if (c.local === 'uom') out.uom = t;
   }
   return out;
