@@ -341,7 +341,7 @@ function readQuantity(q: XmlElement): QuantityElement {
     if (c.local === 'epcClass') out.epcClass = t;
     // An empty or xsi:nil quantity means "not given" (EPCIS 2.0 §7.3.3.3: quantity is optional).
     else if (c.local === 'quantity' && t !== '') out.quantity = Number(t);
-    else if (c.local === 'uom') out.uom = t;
+    else if (c.local === 'uom' && t !== '') out.uom = t;
   }
   return out;
 }
