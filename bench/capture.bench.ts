@@ -7,6 +7,8 @@
  * identifier rows (the physical limit). Target (DESIGN.md §6): ≥ 10,000 events/s and within 3× of COPY.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../src/db/schema.ts';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -17,6 +19,28 @@ import { SYSTEM } from '../src/shared/caller.ts';
 import { benchDocument } from './lib/events.ts';
 import { fmt } from './measure.ts';
 import { openBenchDatabase, rawClient } from './lib/postgres.ts';
+
+async function insertBenchOrganisation(db: Kysely<DB>, id: string): Promise<void> {
+  await db
+    .insertInto('organisation')
+    .values({
+      id,
+      name: 'Bench',
+      kind: 'company',
+      name_en: null,
+      tax_code: null,
+      gs1_company_prefix: null,
+      primary_gln: null,
+      address: null,
+      province_code: null,
+      commune_code: null,
+      commune_name: null,
+      contact_name: null,
+      contact_email: null,
+      contact_phone: null,
+    })
+    .execute();
+}
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -33,25 +57,7 @@ export default async function run(args: string[]): Promise<void> {
   const database = await openBenchDatabase();
   try {
     const org = randomUUID();
-    await database.db
-      .insertInto('organisation')
-      .values({
-        id: org,
-        name: 'Bench',
-        kind: 'company',
-        name_en: null,
-        tax_code: null,
-        gs1_company_prefix: null,
-        primary_gln: null,
-        address: null,
-        province_code: null,
-        commune_code: null,
-        commune_name: null,
-        contact_name: null,
-        contact_email: null,
-        contact_phone: null,
-      })
-      .execute();
+    await insertBenchOrganisation(database.db, org);
     const bodies = Array.from({ length: docs }, (_, d) => benchDocument(d * size, size));
     const total = docs * size;
     console.log(
@@ -86,25 +92,7 @@ export default async function run(args: string[]): Promise<void> {
     // Reference: COPY the same rows into empty tables of a second schema (rows prepared outside the timing).
     const reference = await openBenchDatabase();
     try {
-      await reference.db
-        .insertInto('organisation')
-        .values({
-          id: org,
-          name: 'Bench',
-          kind: 'company',
-          name_en: null,
-          tax_code: null,
-          gs1_company_prefix: null,
-          primary_gln: null,
-          address: null,
-          province_code: null,
-          commune_code: null,
-          commune_name: null,
-          contact_name: null,
-          contact_email: null,
-          contact_phone: null,
-        })
-        .execute();
+      await insertBenchOrganisation(reference.db, org);
       const eventLines: string[] = [];
       const epcLines: string[] = [];
       let row = 0;
