@@ -3,9 +3,12 @@ import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { startServer } from '../http/server.ts';
+import { demoLoaded, demoSignInLines, loadDemoData } from '../demo/index.ts';
 import { createUser } from '../registry/identity.service.ts';
+import { hasNoOrganisations } from '../registry/organisation.service.ts';
 import { ROLES, SYSTEM } from '../shared/caller.ts';
 import { AppError } from '../shared/errors.ts';
+import { t } from '../shared/messages.ts';
 import { registerCommands } from './commands.ts';
 
 /** The `truyxuat` command. Every subcommand calls the same service functions as the HTTP API. */
@@ -30,10 +33,24 @@ export function buildProgram(): Command {
   serve('start', 'Run everything on one machine: migrations, demo data on first start, server').action(
     async (opts: { port?: string; host?: string }) => {
       const config = withOverrides(loadConfig(), opts);
-      const server = await startServer(config, { handleSignals: true });
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      let showSignIns: boolean;
+      try {
+        // The first start of an empty embedded database loads the Huế demo, so that the product can be tried at once.
+        if (config.demoOnFirstStart && database.kind === 'embedded' && (await hasNoOrganisations(database.db))) {
+          console.log('Loading the Huế demo data (first start)…');
+          await loadDemoData(database.db);
+        }
+        showSignIns = await demoLoaded(database.db);
+      } catch (e) {
+        await database.close();
+        throw e;
+      }
+      const server = await startServer(config, { database, handleSignals: true });
       console.log(`\ntruyxuat is running at ${server.url}`);
       console.log(`  API documentation: ${server.url}/docs`);
       console.log(`  Health:            ${server.url}/health\n`);
+      if (showSignIns) console.log(`${demoSignInLines().join('\n')}\n`);
     },
   );
 
@@ -46,6 +63,21 @@ export function buildProgram(): Command {
       try {
         const applied = await migrateToLatest(database.db);
         console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('Load the Huế demo data set (does nothing when it is already loaded)')
+    .action(async () => {
+      const config = loadConfig();
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const result = await loadDemoData(database.db);
+        console.log(result.loaded ? t('en', 'demo.loaded') : t('en', 'demo.already'));
+        console.log(demoSignInLines().join('\n'));
       } finally {
         await database.close();
       }
