@@ -371,6 +371,14 @@ describe('product groups and training', () => {
       payload: { code: 'agri.mushroom', parentCode: 'agri', name: 'Nấm', nameEn: 'Mushrooms' },
     });
     expect(created.statusCode).toBe(201);
+    const cycle = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/product-groups/agri',
+      headers: admin.headers,
+      payload: { parentCode: 'agri.mushroom' },
+    });
+    expect(cycle.statusCode).toBe(400);
+    expect(cycle.json().errors[0]).toMatchObject({ field: 'parentCode', messageKey: 'registry.parent.cycle' });
     const a = await makeOrganisation(t.db);
     const b = await makeOrganisation(t.db);
     const userA = await signInAs(t, a, 'org_admin');
@@ -565,7 +573,11 @@ describe('tenant isolation on every registry endpoint', () => {
     expect((await t.app.inject({ url: `/api/products/${product.id}`, headers: captureOnly.headers })).statusCode).toBe(
       403,
     );
+    expect((await t.app.inject({ url: docUrl, headers: captureOnly.headers })).statusCode).toBe(404);
     const readOnly = await apiKeyFor(t, a, ['registry:read']);
+    expect((await t.app.inject({ url: docUrl, headers: readOnly.headers })).headers['content-type']).toBe(
+      'application/pdf',
+    );
     expect((await t.app.inject({ url: `/api/products/${product.id}`, headers: readOnly.headers })).statusCode).toBe(
       200,
     );

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { mayReadOrganisation, seesEverything, type Caller } from '../shared/caller.ts';
+import { hasPermission, mayReadOrganisation, seesEverything, type Caller } from '../shared/caller.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { t } from '../shared/messages.ts';
 import { DOCUMENT_TYPES, IMAGE_TYPES, sniffMediaType, type SniffedType } from './media-type.ts';
@@ -91,10 +91,10 @@ export async function readMedia(
   const isPublic = row.purpose === 'image' && Boolean(row.attached);
   if (!isPublic) {
     const allowed =
-      seesEverything(caller) ||
-      (caller.kind !== 'anonymous' &&
-        (mayReadOrganisation(caller, row.organisation_id) ||
-          (await mayUseOrganisation(db, caller, row.organisation_id, 'registry:read'))));
+      hasPermission(caller, 'registry:read') &&
+      (seesEverything(caller) ||
+        mayReadOrganisation(caller, row.organisation_id) ||
+        (await mayUseOrganisation(db, caller, row.organisation_id, 'registry:read')));
     if (!allowed) throw notFound('File');
   }
   return { contentType: row.content_type, data: row.data, sha256: row.sha256, public: isPublic };

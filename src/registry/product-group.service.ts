@@ -75,6 +75,22 @@ export async function productGroupExists(db: Kysely<DB>, code: string): Promise<
   return row !== undefined;
 }
 
+/** `code` and the codes above it, nearest first (groups are a shallow tree; the bound guards against bad data). */
+async function groupAncestors(db: Kysely<DB>, code: string): Promise<string[]> {
+  const chain: string[] = [];
+  let current: string | null = code;
+  while (current !== null && chain.length < 50 && !chain.includes(current)) {
+    chain.push(current);
+    const row = await db
+      .selectFrom('product_group')
+      .select('parent_code')
+      .where('code', '=', current)
+      .executeTakeFirst();
+    current = row?.parent_code ?? null;
+  }
+  return chain;
+}
+
 async function validate(db: Kysely<DB>, input: ProductGroupInput) {
   const problems = new FieldProblems();
   if (!/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/.test(input.code) || input.code.length > 60)
@@ -84,8 +100,10 @@ async function validate(db: Kysely<DB>, input: ProductGroupInput) {
   if (name === null) problems.add('name', 'error.required');
   if (nameEn === null) problems.add('nameEn', 'error.required');
   const parentCode = cleanText(input.parentCode);
-  if (parentCode !== null && (parentCode === input.code || !(await productGroupExists(db, parentCode))))
+  if (parentCode !== null && !(await productGroupExists(db, parentCode)))
     problems.add('parentCode', 'registry.productGroup.unknown');
+  else if (parentCode !== null && (await groupAncestors(db, parentCode)).includes(input.code))
+    problems.add('parentCode', 'registry.parent.cycle');
   problems.throwIfAny();
   return {
     parent_code: parentCode,
