@@ -12,6 +12,7 @@ import {
   type Caller,
 } from '../shared/caller.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { recordLotGraph } from '../trace/trace.repository.ts';
 import * as repo from './capture.repository.ts';
 import type { CaptureError } from './epcis.tables.ts';
 import { EpcisValidationError, type Finding } from './errors.ts';
@@ -224,6 +225,7 @@ export async function storeEvents(
   });
 
   const inserted = await repo.insertEvents(trx, rows);
+  await recordLotGraph(trx, rows, inserted);
   const skipped = unique.filter((p) => !inserted.has(p.hash));
   const already = await repo.existingHashes(
     trx,

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { identityRoutes } from '../registry/identity.routes.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
 import { AppError } from '../shared/errors.ts';
+import { traceRoutes } from '../trace/trace.routes.ts';
 import { registerAuthentication } from './auth.ts';
 import type { App, AppContext, RoutePlugin } from './context.ts';
 import { sendProblem } from './problem.ts';
@@ -22,6 +23,7 @@ export interface BuildOptions {
 const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: identityRoutes },
   { prefix: '/api', plugin: registryRoutes },
+  { prefix: '/api', plugin: traceRoutes },
 ];
 
 /**

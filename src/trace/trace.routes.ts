@@ -1,0 +1,151 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { RoutePlugin } from '../http/context.ts';
+import { ERROR_RESPONSES, Nullable } from '../http/schemas.ts';
+import { AppError } from '../shared/errors.ts';
+import { massBalance, parseTraceIdentifier, traceBackward, traceForward, MAX_DEPTH_LIMIT } from './trace.service.ts';
+
+const Organisation = Type.Object({ id: Type.String(), name: Type.String() });
+
+const TraceEvent = Type.Object({
+  eventID: Type.String(),
+  type: Type.String(),
+  action: Nullable(Type.String()),
+  bizStep: Nullable(Type.String()),
+  disposition: Nullable(Type.String()),
+  eventTime: Type.String({ format: 'date-time' }),
+  bizLocation: Nullable(Type.String()),
+  readPoint: Nullable(Type.String()),
+  role: Type.String(),
+  quantity: Nullable(Type.Number()),
+  uom: Nullable(Type.String()),
+  organisationId: Type.String(),
+});
+
+const TraceNode = Type.Object({
+  key: Type.String({ description: 'The identifier, or opaque:N for a node held privately by another organisation' }),
+  depth: Type.Integer(),
+  opaque: Type.Boolean(),
+  heldBy: Type.Optional(Organisation),
+  identifier: Type.Optional(Type.String()),
+  gtin: Type.Optional(Nullable(Type.String())),
+  lot: Type.Optional(Nullable(Type.String())),
+  serial: Type.Optional(Nullable(Type.String())),
+  isClass: Type.Optional(Type.Boolean()),
+  productName: Type.Optional(Nullable(Type.String())),
+  container: Type.Optional(Type.Boolean()),
+  organisations: Type.Optional(Type.Array(Organisation)),
+  events: Type.Optional(Type.Array(TraceEvent)),
+});
+
+const TraceResponse = Type.Object({
+  direction: Type.Union([Type.Literal('backward'), Type.Literal('forward')]),
+  root: Type.String(),
+  maxDepth: Type.Integer(),
+  truncated: Type.Boolean(),
+  nodes: Type.Array(TraceNode),
+  edges: Type.Array(
+    Type.Object({
+      from: Type.String(),
+      to: Type.String(),
+      kind: Type.String(),
+      eventID: Nullable(Type.String()),
+      quantity: Nullable(Type.Number()),
+      uom: Nullable(Type.String()),
+    }),
+  ),
+  lots: Type.Array(Type.String()),
+  organisations: Type.Array(Organisation),
+  locations: Type.Array(Type.String()),
+  eventCount: Type.Integer(),
+});
+
+const IdentifierQuery = {
+  id: Type.Optional(Type.String({ maxLength: 2000, description: 'Digital Link, element string, EPC URN or URI' })),
+  gtin: Type.Optional(Type.String({ maxLength: 14 })),
+  lot: Type.Optional(Type.String({ maxLength: 20 })),
+};
+const TraceQuery = Type.Object({
+  ...IdentifierQuery,
+  maxDepth: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DEPTH_LIMIT })),
+});
+type TraceQuery = Static<typeof TraceQuery>;
+
+const Finding = Type.Object({
+  code: Type.String(),
+  severity: Type.String(),
+  subject: Type.String(),
+  message: Type.String(),
+  details: Type.Record(Type.String(), Nullable(Type.Union([Type.Number(), Type.String()]))),
+});
+const MassBalanceResponse = Type.Object({
+  identifier: Type.String(),
+  lot: Type.Object({
+    subject: Type.String(),
+    unit: Nullable(Type.String()),
+    produced: Type.Number(),
+    received: Type.Number(),
+    shipped: Type.Number(),
+    consumed: Type.Number(),
+    findings: Type.Array(Finding),
+  }),
+  transformations: Type.Array(
+    Type.Object({
+      eventID: Type.String(),
+      subject: Type.String(),
+      input: Nullable(Type.Number()),
+      output: Nullable(Type.Number()),
+      unit: Nullable(Type.String()),
+      yield: Nullable(Type.Number()),
+      findings: Type.Array(Finding),
+    }),
+  ),
+  findings: Type.Array(Finding),
+});
+
+/** `/api/trace`: backward and forward traces and the mass balance of a lot. */
+export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
+  const { db } = ctx;
+  const schema = (summary: string) => ({
+    tags: ['trace'],
+    summary,
+    querystring: TraceQuery,
+    response: { 200: TraceResponse, ...ERROR_RESPONSES },
+  });
+  const options = (q: TraceQuery) => (q.maxDepth !== undefined ? { maxDepth: q.maxDepth } : {});
+
+  app.get(
+    '/trace/back',
+    { schema: schema('One step back and every step before: inputs, suppliers, origins') },
+    async (request) => traceBackward(db, request.caller, parseTraceIdentifier(request.query), options(request.query)),
+  );
+  app.get(
+    '/trace/forward',
+    { schema: schema('One step forward and every step after: outputs, customers, shipments') },
+    async (request) => traceForward(db, request.caller, parseTraceIdentifier(request.query), options(request.query)),
+  );
+  app.get(
+    '/trace/mass-balance',
+    {
+      schema: {
+        tags: ['trace'],
+        summary: 'Mass balance of a lot: its transformations against the expected yield, shipped against available',
+        querystring: Type.Object({
+          ...IdentifierQuery,
+          minYield: Type.Optional(Type.Number({ minimum: 0 })),
+          maxYield: Type.Optional(Type.Number({ minimum: 0 })),
+        }),
+        response: { 200: MassBalanceResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { minYield, maxYield } = request.query;
+      if ((minYield === undefined) !== (maxYield === undefined) || (minYield ?? 0) > (maxYield ?? 0))
+        throw new AppError('validation', 'Give both minYield and maxYield, minYield ≤ maxYield', {
+          fields: [{ field: 'minYield', message: 'give both, minYield ≤ maxYield' }],
+        });
+      const yieldRange =
+        minYield !== undefined && maxYield !== undefined ? { min: minYield, max: maxYield } : undefined;
+      return massBalance(db, request.caller, parseTraceIdentifier(request.query), { yieldRange });
+    },
+  );
+};

@@ -1,0 +1,34 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** One edge of the lot graph (see `lot-graph.ts` for the kinds and their direction). */
+export interface LotEdgeTable {
+  id: Generated<string>;
+  event_row: string;
+  kind: string;
+  from_node: string;
+  to_node: string;
+  quantity: number | null;
+  uom: string | null;
+  from_organisation_id: string | null;
+  to_organisation_id: string | null;
+  biz_transaction: string | null;
+  owner_organisation_id: string;
+  visible_to: string[];
+  declared_erroneous: Generated<boolean>;
+}
+
+/** A stored event declared erroneous (EPCIS 2.0 §7.4.1.4): the trace leaves it and its edges out. */
+export interface TraceErrorDeclarationTable {
+  event_row: string;
+  declaration_time: NullableTimestamp;
+  reason: string | null;
+  recorded_at: Timestamp;
+}
+
+export interface TraceTables {
+  lot_edge: LotEdgeTable;
+  trace_error_declaration: TraceErrorDeclarationTable;
+}
