@@ -641,4 +641,69 @@ describe('tenant isolation on every registry endpoint', () => {
     expect(created.statusCode).toBe(201);
     expect(created.json().organisationId).toBe(business);
   });
+
+  it('a delegation limited to some products reaches only those, and cannot create others', async () => {
+    const business = await makeOrganisation(t.db);
+    const provider = await makeOrganisation(t.db, { kind: 'provider' });
+    const shared = await createProduct(t.db, SYSTEM, {
+      organisationId: business,
+      gtin: key(),
+      name: 'Hạt sen',
+      groupCode: 'agri.lotus',
+    });
+    const hidden = await createProduct(t.db, SYSTEM, {
+      organisationId: business,
+      gtin: key(),
+      name: 'Trà tim sen',
+      groupCode: 'food.tea',
+    });
+    const location = await createLocation(t.db, SYSTEM, {
+      organisationId: business,
+      gln: key(),
+      name: 'Hồ sen',
+      kind: 'pond',
+    });
+    const owner = await signInAs(t, business, 'org_admin');
+    const grant = await t.app.inject({
+      method: 'POST',
+      url: '/api/delegations',
+      headers: owner.headers,
+      payload: {
+        providerOrganisationId: provider,
+        permissions: ['registry:read', 'registry:write'],
+        productIds: [shared.id],
+      },
+    });
+    expect(grant.statusCode).toBe(201);
+    const providerUser = await signInAs(t, provider, 'org_operator');
+    const get = (id: string) => t.app.inject({ url: `/api/products/${id}`, headers: providerUser.headers });
+    expect((await get(shared.id)).statusCode).toBe(200);
+    expect((await get(hidden.id)).statusCode).toBe(404);
+    const patchHidden = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/products/${hidden.id}`,
+      headers: providerUser.headers,
+      payload: { name: 'x' },
+    });
+    expect(patchHidden.statusCode).toBe(404);
+    for (const url of ['/api/products', `/api/products?organisationId=${business}`]) {
+      const list = (await t.app.inject({ url, headers: providerUser.headers })).json();
+      expect(
+        list.items.map((p: { id: string }) => p.id),
+        url,
+      ).toEqual([shared.id]);
+      expect(list.total).toBe(1);
+    }
+    const create = await t.app.inject({
+      method: 'POST',
+      url: '/api/products',
+      headers: providerUser.headers,
+      payload: { organisationId: business, gtin: key(), name: 'Mới', groupCode: 'food' },
+    });
+    expect(create.statusCode).toBe(404);
+    // No location list in the scope: all of the business's locations.
+    expect(
+      (await t.app.inject({ url: `/api/locations/${location.id}`, headers: providerUser.headers })).statusCode,
+    ).toBe(200);
+  });
 });

@@ -294,7 +294,7 @@ export async function updateUser(
 export async function listActiveDelegationsToProvider(db: Kysely<DB>, providerId: string, now: Date) {
   return db
     .selectFrom('delegation')
-    .select(['organisation_id', 'permissions'])
+    .select(['organisation_id', 'permissions', 'scope'])
     .where('provider_organisation_id', '=', providerId)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>', now)]))

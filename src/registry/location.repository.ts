@@ -44,7 +44,10 @@ export const LOCATION_SORT = {
 export async function listLocations(
   db: Kysely<DB>,
   filter: {
+    /** undefined = every organisation's; otherwise these organisations' objects plus the objects `ids`. */
     organisations?: string[];
+    ids?: string[];
+    organisationId?: string;
     kind?: string;
     status?: string;
     parentId?: string;
@@ -57,9 +60,17 @@ export async function listLocations(
 ) {
   let query = db.selectFrom('location');
   if (filter.organisations !== undefined) {
-    if (filter.organisations.length === 0) return { items: [], total: 0 };
-    query = query.where('organisation_id', 'in', filter.organisations);
+    const organisations = filter.organisations;
+    const ids = filter.ids ?? [];
+    if (organisations.length === 0 && ids.length === 0) return { items: [], total: 0 };
+    query = query.where((eb) =>
+      eb.or([
+        ...(organisations.length > 0 ? [eb('organisation_id', 'in', organisations)] : []),
+        ...(ids.length > 0 ? [eb('id', 'in', ids)] : []),
+      ]),
+    );
   }
+  if (filter.organisationId !== undefined) query = query.where('organisation_id', '=', filter.organisationId);
   if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);

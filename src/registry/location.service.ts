@@ -6,7 +6,7 @@ import { notFound } from '../shared/errors.ts';
 import { escapeLike, foldForSearch } from '../shared/text.ts';
 import { isProvinceCode } from './admin-units.ts';
 import * as repo from './location.repository.ts';
-import { accessibleOrganisations, requireReadable, requireWritable, targetForWrite } from './registry.access.ts';
+import { accessibleObjects, requireReadable, requireWritable, targetForWrite } from './registry.access.ts';
 import {
   GROWING_AREA_CODE,
   PACKING_HOUSE_CODE,
@@ -148,7 +148,7 @@ function mapConflict(e: unknown): never {
 }
 
 export async function createLocation(db: Kysely<DB>, caller: Caller, input: LocationInput): Promise<Location> {
-  const organisationId = await targetForWrite(db, caller, input.organisationId);
+  const organisationId = await targetForWrite(db, caller, input.organisationId, 'location');
   const row = await validate(db, organisationId, input, undefined);
   const id = randomUUID();
   try {
@@ -162,7 +162,7 @@ export async function createLocation(db: Kysely<DB>, caller: Caller, input: Loca
 export async function getLocation(db: Kysely<DB>, caller: Caller, id: string): Promise<Location> {
   const row = await repo.findLocation(db, id);
   if (!row) throw notFound('Location');
-  await requireReadable(db, caller, row.organisation_id, 'Location');
+  await requireReadable(db, caller, row.organisation_id, 'Location', { kind: 'location', id });
   return toLocation(row);
 }
 
@@ -178,14 +178,11 @@ export async function listLocations(
     parentId?: string | undefined;
   },
 ): Promise<{ items: Location[]; total: number }> {
-  const accessible = await accessibleOrganisations(db, caller, 'registry:read');
-  let organisations: string[] | undefined = accessible === 'all' ? undefined : accessible;
-  if (query.organisationId !== undefined) {
-    organisations = accessible === 'all' || accessible.includes(query.organisationId) ? [query.organisationId] : [];
-  }
+  const accessible = await accessibleObjects(db, caller, 'registry:read', 'location');
   const sort = parseSort(query.sort, Object.keys(repo.LOCATION_SORT) as LocationSort[], 'name');
   const result = await repo.listLocations(db, {
-    ...(organisations !== undefined ? { organisations } : {}),
+    ...(accessible === 'all' ? {} : accessible),
+    ...(query.organisationId !== undefined ? { organisationId: query.organisationId } : {}),
     ...(query.kind ? { kind: query.kind } : {}),
     ...(query.status ? { status: query.status } : {}),
     ...(query.parentId ? { parentId: query.parentId } : {}),
@@ -206,7 +203,7 @@ export async function updateLocation(
 ): Promise<Location> {
   const existing = await repo.findLocation(db, id);
   if (!existing) throw notFound('Location');
-  await requireWritable(db, caller, existing.organisation_id, 'Location');
+  await requireWritable(db, caller, existing.organisation_id, 'Location', { kind: 'location', id });
   const { status, ...fields } = patch;
   const row = await validate(db, existing.organisation_id, { ...toLocation(existing), ...fields }, id);
   try {

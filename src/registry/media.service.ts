@@ -94,7 +94,7 @@ export async function readMedia(
       hasPermission(caller, 'registry:read') &&
       (seesEverything(caller) ||
         mayReadOrganisation(caller, row.organisation_id) ||
-        (await mayUseOrganisation(db, caller, row.organisation_id, 'registry:read')));
+        (await mayUseOrganisation(db, caller, row.organisation_id, 'registry:read', { kind: 'product' })));
     if (!allowed) throw notFound('File');
   }
   return { contentType: row.content_type, data: row.data, sha256: row.sha256, public: isPublic };

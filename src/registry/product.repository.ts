@@ -34,7 +34,10 @@ export const PRODUCT_SORT = {
 export async function listProducts(
   db: Kysely<DB>,
   filter: {
+    /** undefined = every organisation's; otherwise these organisations' objects plus the objects `ids`. */
     organisations?: string[];
+    ids?: string[];
+    organisationId?: string;
     groupCode?: string;
     status?: string;
     search?: string;
@@ -46,9 +49,17 @@ export async function listProducts(
 ) {
   let query = db.selectFrom('product');
   if (filter.organisations !== undefined) {
-    if (filter.organisations.length === 0) return { items: [], total: 0 };
-    query = query.where('organisation_id', 'in', filter.organisations);
+    const organisations = filter.organisations;
+    const ids = filter.ids ?? [];
+    if (organisations.length === 0 && ids.length === 0) return { items: [], total: 0 };
+    query = query.where((eb) =>
+      eb.or([
+        ...(organisations.length > 0 ? [eb('organisation_id', 'in', organisations)] : []),
+        ...(ids.length > 0 ? [eb('id', 'in', ids)] : []),
+      ]),
+    );
   }
+  if (filter.organisationId !== undefined) query = query.where('organisation_id', '=', filter.organisationId);
   if (filter.groupCode !== undefined)
     query = query.where((eb) =>
       eb.or([eb('group_code', '=', filter.groupCode!), eb('group_code', 'like', `${filter.groupCode!}.%`)]),

@@ -9,7 +9,7 @@ import { findOrganisation } from './organisation.repository.ts';
 import { toProfile, type OrganisationProfile } from './organisation.service.ts';
 import { productGroupExists } from './product-group.service.ts';
 import * as repo from './product.repository.ts';
-import { accessibleOrganisations, requireReadable, requireWritable, targetForWrite } from './registry.access.ts';
+import { accessibleObjects, requireReadable, requireWritable, targetForWrite } from './registry.access.ts';
 import {
   checkOcopStars,
   isCalendarDate,
@@ -227,7 +227,7 @@ function mapConflict(e: unknown): never {
 }
 
 export async function createProduct(db: Kysely<DB>, caller: Caller, input: ProductInput): Promise<Product> {
-  const organisationId = await targetForWrite(db, caller, input.organisationId);
+  const organisationId = await targetForWrite(db, caller, input.organisationId, 'product');
   const row = await validate(db, input);
   const id = randomUUID();
   try {
@@ -249,7 +249,7 @@ export async function createProduct(db: Kysely<DB>, caller: Caller, input: Produ
 export async function getProduct(db: Kysely<DB>, caller: Caller, id: string): Promise<Product> {
   const row = await repo.findProduct(db, id);
   if (!row) throw notFound('Product');
-  await requireReadable(db, caller, row.organisation_id, 'Product');
+  await requireReadable(db, caller, row.organisation_id, 'Product', { kind: 'product', id });
   return (await toProducts(db, [row]))[0]!;
 }
 
@@ -264,14 +264,11 @@ export async function listProducts(
     status?: string | undefined;
   },
 ): Promise<{ items: Product[]; total: number }> {
-  const accessible = await accessibleOrganisations(db, caller, 'registry:read');
-  let organisations: string[] | undefined = accessible === 'all' ? undefined : accessible;
-  if (query.organisationId !== undefined) {
-    organisations = accessible === 'all' || accessible.includes(query.organisationId) ? [query.organisationId] : [];
-  }
+  const accessible = await accessibleObjects(db, caller, 'registry:read', 'product');
   const sort = parseSort(query.sort, Object.keys(repo.PRODUCT_SORT) as ProductSort[], 'name');
   const result = await repo.listProducts(db, {
-    ...(organisations !== undefined ? { organisations } : {}),
+    ...(accessible === 'all' ? {} : accessible),
+    ...(query.organisationId !== undefined ? { organisationId: query.organisationId } : {}),
     ...(query.groupCode ? { groupCode: query.groupCode } : {}),
     ...(query.status ? { status: query.status } : {}),
     ...(query.search ? { search: escapeLike(foldForSearch(query.search)) } : {}),
@@ -293,7 +290,7 @@ export async function updateProduct(
 ): Promise<Product> {
   const existing = await repo.findProduct(db, id);
   if (!existing) throw notFound('Product');
-  await requireWritable(db, caller, existing.organisation_id, 'Product');
+  await requireWritable(db, caller, existing.organisation_id, 'Product', { kind: 'product', id });
   const current = (await toProducts(db, [existing]))[0]!;
   const { status, ...fields } = patch;
   const row = await validate(db, { ...current, ...fields, certifications: [] });
@@ -313,7 +310,7 @@ export async function archiveProduct(db: Kysely<DB>, caller: Caller, id: string)
 async function writableProduct(db: Kysely<DB>, caller: Caller, productId: string) {
   const row = await repo.findProduct(db, productId);
   if (!row) throw notFound('Product');
-  await requireWritable(db, caller, row.organisation_id, 'Product');
+  await requireWritable(db, caller, row.organisation_id, 'Product', { kind: 'product', id: productId });
   return row;
 }
 
