@@ -173,6 +173,8 @@ export interface Movement {
   readonly quantity: Quantity;
   /** Pairs a shipment with its receipt: a business transaction, else the pair of organisations. */
   readonly pairKey?: string | null;
+  /** Who held the lot on that side: the producer, the consumer, the shipper, the receiver (null: unknown). */
+  readonly holder?: string | null;
 }
 
 export interface LotBalance {
@@ -223,16 +225,29 @@ export function balanceLot(subject: string, movements: readonly Movement[], tole
       details: { units: [...units].join(',') },
     });
   }
-  const available = produced + received;
-  // A lot seen only leaving (its production recorded elsewhere, or not at all) has nothing to compare with.
-  if (unit !== null && available > 0 && shipped > available * (1 + tolerance)) {
-    findings.push({
-      code: 'shipped_more_than_available',
-      severity: 'high',
-      subject,
-      message: `Shipped ${round(shipped)} ${unit}, more than the ${round(available)} ${unit} produced and received`,
-      details: { shipped: round(shipped), produced: round(produced), received: round(received), unit },
-    });
+  // Each holder's own account: what it produced and received against what it shipped and consumed. A holder seen
+  // only giving the lot out (its production recorded elsewhere, or not at all) has nothing to compare with.
+  if (unit !== null) {
+    const holders = new Map<string, { inflow: number; outflow: number }>();
+    for (const m of movements) {
+      const n = normalise(m.quantity);
+      if (!n || n.unit !== unit || !m.holder) continue;
+      const h = holders.get(m.holder) ?? { inflow: 0, outflow: 0 };
+      if (m.kind === 'produced' || m.kind === 'received') h.inflow += n.value;
+      else h.outflow += n.value;
+      holders.set(m.holder, h);
+    }
+    for (const [holder, h] of holders) {
+      if (h.inflow > 0 && h.outflow > h.inflow * (1 + tolerance)) {
+        findings.push({
+          code: 'shipped_more_than_available',
+          severity: 'high',
+          subject,
+          message: `${holder} shipped and used ${round(h.outflow)} ${unit}, more than the ${round(h.inflow)} ${unit} it produced and received`,
+          details: { organisationId: holder, out: round(h.outflow), in: round(h.inflow), unit },
+        });
+      }
+    }
   }
 
   const pairs = new Map<string, { shipped: number; received: number; unit: string }>();

@@ -232,12 +232,13 @@ export interface TransformationIoRow {
   gtin: string | null;
   quantity: number | null;
   uom: string | null;
+  owner_organisation_id: string;
 }
 
 /** Inputs and outputs of the transformation events (visible, not declared erroneous) that mention the node. */
 export async function transformationsOf(db: Db, node: string, viewer: Viewer): Promise<TransformationIoRow[]> {
   const result = await sql<TransformationIoRow>`
-    select ev.id::text as event_row, ev.event_id, x.role, x.epc, x.gtin, x.quantity, x.uom
+    select ev.id::text as event_row, ev.event_id, x.role, x.epc, x.gtin, x.quantity, x.uom, ev.owner_organisation_id
     from epcis_event ev
     join epcis_event_epc x on x.event_row = ev.id
     where ev.id in (

@@ -180,7 +180,9 @@ async function trace(
       hidden.set(r.node, { depth: r.depth, owner: r.owner_organisation_id! });
   }
   for (const r of rows) if (r.visible && r.via !== 'container') containers.delete(r.node);
-  const truncated = rows.some((r) => r.depth >= maxDepth && r.visible && r.via !== 'root');
+  // Stopped short: a node first reached at the depth bound may have edges the walk did not follow (a lot
+  // re-entering the graph is reached earlier too, so a cycle alone does not count).
+  const truncated = [...depthOf.values()].some((d) => d >= maxDepth);
 
   const visibleNodes = [...depthOf.keys()];
   const events = await repo.nodeEvents(db, visibleNodes, viewer);
@@ -340,16 +342,23 @@ export async function massBalance(
     if (r.role.startsWith('input')) t.inputs.push(q);
     else t.outputs.push(q);
     byEvent.set(r.event_row, t);
-    if (r.epc === node) movements.push({ kind: r.role.startsWith('input') ? 'consumed' : 'produced', quantity: q });
+    if (r.epc === node)
+      movements.push({
+        kind: r.role.startsWith('input') ? 'consumed' : 'produced',
+        quantity: q,
+        holder: r.owner_organisation_id,
+      });
   }
   for (const n of notes) {
     const q = quantityOf(node, nodeGtin, n.quantity, n.uom);
     const pairKey =
       n.biz_transaction ??
       (n.from_organisation_id && n.to_organisation_id ? `${n.from_organisation_id}→${n.to_organisation_id}` : null);
-    if (n.kind === 'commissioning' && !byEvent.has(n.event_row)) movements.push({ kind: 'produced', quantity: q });
-    if (n.kind === 'shipment') movements.push({ kind: 'shipped', quantity: q, pairKey });
-    if (n.kind === 'receipt') movements.push({ kind: 'received', quantity: q, pairKey });
+    if (n.kind === 'commissioning' && !byEvent.has(n.event_row))
+      movements.push({ kind: 'produced', quantity: q, holder: n.owner_organisation_id });
+    if (n.kind === 'shipment')
+      movements.push({ kind: 'shipped', quantity: q, pairKey, holder: n.from_organisation_id });
+    if (n.kind === 'receipt') movements.push({ kind: 'received', quantity: q, pairKey, holder: n.to_organisation_id });
   }
   const transformations = [...byEvent.values()].map((t) => ({
     eventID: t.eventID,
