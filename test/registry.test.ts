@@ -124,6 +124,13 @@ describe('organisations', () => {
     });
     expect(selfApprove.statusCode).toBe(400);
     expect(selfApprove.json().errors[0].field).toBe('status');
+    const becomeProvider = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/organisations/${org.id}`,
+      headers: owner.headers,
+      payload: { kind: 'provider' },
+    });
+    expect(becomeProvider.json().errors[0]).toMatchObject({ field: 'kind', messageKey: 'registry.kind.provinceOnly' });
     // Nobody but the province registers organisations.
     const byBusiness = await t.app.inject({
       method: 'POST',

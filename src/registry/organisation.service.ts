@@ -263,12 +263,8 @@ export async function updateOrganisation(
     const problems = new FieldProblems();
     if (patch.status !== undefined && patch.status !== existing.status)
       problems.add('status', 'registry.status.provinceOnly');
-    if (
-      patch.kind !== undefined &&
-      patch.kind !== existing.kind &&
-      (patch.kind === 'authority' || existing.kind === 'authority')
-    )
-      problems.add('kind', 'registry.kind.provinceOnly');
+    // The kind decides rights (authorities, providers): only the province changes it.
+    if (patch.kind !== undefined && patch.kind !== existing.kind) problems.add('kind', 'registry.kind.provinceOnly');
     problems.throwIfAny();
   }
   const current = toOrganisation(existing);
