@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerGs1Commands } from './gs1.ts';
 import { registerEpcisCommands } from './epcis.ts';
 import { registerEpcisCaptureCommand } from './epcis-capture.ts';
+import { registerTraceCommands } from './trace.ts';
 import { registerWorkerCommand } from './worker.ts';
 
 /**
@@ -12,5 +13,6 @@ export function registerCommands(program: Command): void {
   registerGs1Commands(program);
   registerEpcisCommands(program);
   registerEpcisCaptureCommand(program);
+  registerTraceCommands(program);
   registerWorkerCommand(program);
 }
