@@ -20,6 +20,7 @@ import { eventHash } from './event-hash.ts';
 import { glnOf, indexEpcs, indexLinks, identifierKeyParts } from './event-index.ts';
 import { parseEpcisDocument } from './index.ts';
 import type { EpcisEvent } from './model.ts';
+import { enqueueStreamDispatch } from './subscription.service.ts';
 
 /**
  * EPCIS 2.0 capture (§8.2.6 / REST binding `/capture`), in the stages of a capture job: receive (parse and
@@ -143,6 +144,8 @@ export interface StoreResult {
   readonly duplicates: number;
   readonly eventIds: readonly string[];
   readonly errors: readonly CaptureError[];
+  /** The organisations that may see the stored events (for subscriptions). */
+  readonly organisations: readonly string[];
 }
 
 interface StoreContext {
@@ -245,6 +248,7 @@ export async function storeEvents(
     duplicates: prepared.length - inserted.size - errors.length,
     eventIds: prepared.map((p) => p.eventId),
     errors,
+    organisations: [...new Set(rows.filter((r) => inserted.has(r.eventHash)).flatMap((r) => r.visibleTo))],
   };
 }
 
@@ -290,6 +294,7 @@ export async function processCaptureJob(payload: unknown, context: JobContext): 
         errors,
         clearPayload: true,
       });
+      if (result.stored > 0) await enqueueStreamDispatch(trx, result.organisations);
       await context.complete(trx);
     });
   } catch (e) {
@@ -358,6 +363,7 @@ export async function captureNow(db: Kysely<DB>, caller: Caller, input: CaptureI
         })),
       });
     }
+    if (result.stored > 0) await enqueueStreamDispatch(trx, result.organisations);
     return result;
   });
 }

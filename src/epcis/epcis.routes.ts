@@ -1,3 +1,4 @@
+import fastifyWebsocket from '@fastify/websocket';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RoutePlugin } from '../http/context.ts';
@@ -8,6 +9,7 @@ import { EPCIS_CONTEXT, toXml } from './index.ts';
 import { queryResultsDocument, type EpcFormat } from './query-document.ts';
 import * as query from './query.service.ts';
 import type { RawParams } from './query-params.ts';
+import { checkEventStreamUpgrade, registerSubscriptionRoutes, serveEventStream } from './subscription.routes.ts';
 
 /**
  * The EPCIS 2.0 REST binding under `/epcis`: capture (jobs), single-event capture, queries, the top-level
@@ -102,6 +104,9 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
   );
 
   app.addHook('onSend', async (_request, reply) => setStandardHeaders(reply));
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  registerSubscriptionRoutes(app, ctx);
 
   async function sendEvents(
     request: FastifyRequest,
@@ -310,7 +315,7 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
       async (request) => ({
         type: 'Collection',
         member: ['events'],
-        value: (request.params).value,
+        value: request.params.value,
       }),
     );
     app.get(
@@ -327,7 +332,7 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
           string,
           string | readonly string[]
         >;
-        params[parameter] = (request.params).value;
+        params[parameter] = request.params.value;
         return sendEvents(request, reply, await query.queryEvents(db, request.caller, params, queryOptions(request)));
       },
     );
@@ -375,21 +380,22 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
     },
   );
 
-  app.get(
-    '/queries/:queryName/events',
-    {
-      schema: {
-        tags: ['epcis'],
-        summary: 'Run a named query',
-        params: Type.Object({ queryName: Type.String({ maxLength: 100 }) }),
-      },
+  app.route({
+    method: 'GET',
+    url: '/queries/:queryName/events',
+    schema: {
+      tags: ['epcis'],
+      summary: 'Run a named query, or subscribe to it over a WebSocket (stream=true or the schedule parameters)',
+      params: Type.Object({ queryName: Type.String({ maxLength: 100 }) }),
     },
-    async (request, reply) => {
+    preValidation: async (request) => checkEventStreamUpgrade(ctx, request, epcFormat(request)),
+    handler: async (request, reply) => {
       const stored = await query.getNamedQuery(db, request.caller, request.params.queryName);
       const page = await query.queryEvents(db, request.caller, stored, queryOptions(request));
       return sendEvents(request, reply, page, request.params.queryName);
     },
-  );
+    wsHandler: (socket, request) => serveEventStream(ctx, socket, request),
+  });
 };
 
 /** `POST /events` takes a bare event too: wrap it in an EPCISDocument so one code path validates it. */

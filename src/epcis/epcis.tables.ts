@@ -80,7 +80,61 @@ export interface EpcisNamedQueryTable {
   created_at: Timestamp;
 }
 
+/** An EPCIS query subscription delivered by webhook (`epcis_subscription`). */
+export interface EpcisSubscriptionTable {
+  id: string;
+  organisation_id: string;
+  query_name: string;
+  /** The organisation whose view of the events the subscription has; null: every event (province). */
+  sees_organisation_id: string | null;
+  dest: string;
+  signature_token: string | null;
+  stream: boolean;
+  schedule: ColumnType<Record<string, string> | null, string | null, string | null>;
+  report_if_empty: Generated<boolean>;
+  epc_format: Generated<string>;
+  initial_record_time: Timestamp;
+  /** The last delivered event: its inserting transaction (xid8, as text) and row id. */
+  cursor_tx: Generated<string>;
+  cursor_row: Generated<string>;
+  /** Scheduled subscriptions: the run the schedule chain is at (only the job for this time may move it on). */
+  next_run_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_notified_at: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  failure_count: Generated<number>;
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
+}
+
+export interface EpcisSubscriptionDeliveryTable {
+  id: Generated<string>;
+  subscription_id: string;
+  attempted_at: Timestamp;
+  trigger: string;
+  attempt: number;
+  event_count: number;
+  first_row: string | null;
+  last_row: string | null;
+  delivered: boolean;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface EpcisEventVisibilityTable {
+  organisation_id: string;
+  event_row: string;
+  event_time: Timestamp;
+  record_time: Timestamp;
+  biz_step: string | null;
+}
+
 export interface EpcisTables {
+  epcis_event_visibility: EpcisEventVisibilityTable;
+  epcis_subscription: EpcisSubscriptionTable;
+  epcis_subscription_delivery: EpcisSubscriptionDeliveryTable;
   epcis_named_query: EpcisNamedQueryTable;
   capture_job: CaptureJobTable;
   epcis_event: EpcisEventTable;

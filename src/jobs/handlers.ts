@@ -1,7 +1,18 @@
 import { CAPTURE_JOB_KIND, processCaptureJob } from '../epcis/capture.service.ts';
+import {
+  deliverSubscription,
+  dispatchStreamSubscriptions,
+  runScheduledSubscription,
+  SUBSCRIPTION_DELIVER_KIND,
+  SUBSCRIPTION_DISPATCH_KIND,
+  SUBSCRIPTION_SCHEDULE_KIND,
+} from '../epcis/subscription.service.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [CAPTURE_JOB_KIND]: processCaptureJob,
+  [SUBSCRIPTION_DISPATCH_KIND]: dispatchStreamSubscriptions,
+  [SUBSCRIPTION_DELIVER_KIND]: deliverSubscription,
+  [SUBSCRIPTION_SCHEDULE_KIND]: runScheduledSubscription,
 };

@@ -3,6 +3,7 @@ import * as m0001 from './0001_identity.ts';
 import * as m0002 from './0002_registry.ts';
 import * as m0003 from './0003_jobs.ts';
 import * as m0004 from './0004_epcis.ts';
+import * as m0005 from './0005_subscriptions.ts';
 import * as m0006 from './0006_trace.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002_registry': m0002,
   '0003_jobs': m0003,
   '0004_epcis': m0004,
+  '0005_subscriptions': m0005,
   '0006_trace': m0006,
 };
