@@ -254,6 +254,37 @@ describe('webhook stream subscriptions', () => {
     await workUntil(() => hook.delivered().length >= 2, 'the catch-up delivery');
     expect(hook.delivered()).toEqual(idsOf(before));
   });
+
+  it('stops sending once the API key that created the subscription is revoked', async () => {
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const farmId = (
+      await t.db
+        .selectFrom('organisation')
+        .select('id')
+        .where('name', '=', 'HTX Sen Tịnh Tâm')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const key = await apiKeyFor(t, farmId, ['epcis:query']);
+    await namedQuery(key.headers, 'revocable', { EQ_bizStep: ['departing'] });
+    const created = await subscribe(key.headers, 'revocable', { dest: hook.url, stream: true });
+    const id = created.json<{ subscriptionID: string }>().subscriptionID;
+    const first = events(1, 'departing');
+    await captureOk(farm, first);
+    await workUntil(() => hook.delivered().length >= 1, 'the delivery before revocation');
+    await t.db.updateTable('api_key').set({ revoked_at: new Date() }).where('id', '=', key.id).execute();
+    await captureOk(farm, events(1, 'departing'));
+    await drainJobs(t);
+    expect(hook.delivered()).toEqual(idsOf(first));
+    const log = await t.db
+      .selectFrom('epcis_subscription_delivery')
+      .select(['delivered', 'error'])
+      .where('subscription_id', '=', id)
+      .orderBy('id')
+      .execute();
+    expect(log.at(-1)).toMatchObject({ delivered: false });
+    expect(log.at(-1)!.error).toMatch(/no longer valid/);
+  });
 });
 
 describe('scheduled subscriptions', () => {

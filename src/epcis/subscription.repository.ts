@@ -188,3 +188,35 @@ export async function namedQueryParams(
     .executeTakeFirst();
   return row?.query;
 }
+
+/**
+ * Whether whoever created a subscription may still query: its organisation is active and the API key (not revoked,
+ * not expired, still holding `epcis:query`) or the user account (active) it was made with still stands.
+ */
+export async function subscriberEntitled(db: Db, organisationId: string, createdBy: string | null): Promise<boolean> {
+  const organisation = await db
+    .selectFrom('organisation')
+    .select('status')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+  if (organisation?.status !== 'active') return false;
+  const [kind, id] = (createdBy ?? '').split(':', 2);
+  if (kind === 'apiKey' && id) {
+    const key = await db
+      .selectFrom('api_key')
+      .select(['revoked_at', 'expires_at', 'permissions'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      key !== undefined &&
+      key.revoked_at === null &&
+      (key.expires_at === null || key.expires_at > new Date()) &&
+      key.permissions.includes('epcis:query')
+    );
+  }
+  if (kind === 'user' && id) {
+    const user = await db.selectFrom('app_user').select('status').where('id', '=', id).executeTakeFirst();
+    return user?.status === 'active';
+  }
+  return true;
+}

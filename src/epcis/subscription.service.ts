@@ -450,6 +450,28 @@ async function deliverPending(context: JobContext, row: repo.SubscriptionRow, tr
   const { db } = context;
   const params = await repo.namedQueryParams(db, row.organisation_id, row.query_name);
   if (!params) return; // the named query was deleted, and its subscriptions with it
+  if (!(await repo.subscriberEntitled(db, row.organisation_id, row.created_by))) {
+    // A revoked key or a disabled account must not keep receiving data through a subscription made earlier.
+    await db.transaction().execute(async (trx) => {
+      await repo.recordDelivery(
+        trx,
+        {
+          subscription_id: row.id,
+          trigger,
+          attempt: context.attempt,
+          event_count: 0,
+          first_row: null,
+          last_row: null,
+          delivered: false,
+          status_code: null,
+          error: 'Not sent: the API key or account that created this subscription is no longer valid',
+          duration_ms: 0,
+        },
+        null,
+      );
+    });
+    return;
+  }
   const query = parseEventQuery(params);
   const visibility: events.Visibility = { organisationId: row.sees_organisation_id };
   let cursor: events.CommitCursor = { tx: row.cursor_tx, row: row.cursor_row };
@@ -540,6 +562,7 @@ async function deliverPending(context: JobContext, row: repo.SubscriptionRow, tr
 /** What a WebSocket subscription on `/queries/{queryName}/events` delivers, checked before the upgrade. */
 export interface EventStreamPlan {
   readonly organisationId: string;
+  readonly createdBy: string | null;
   readonly queryName: string;
   readonly query: EventQuery;
   readonly visibility: events.Visibility;
@@ -588,6 +611,7 @@ export async function prepareEventStream(
     throw subscriptionProblem('reportIfEmpty', 'reportIfEmpty must be true or false', true);
   return {
     organisationId,
+    createdBy: createdBy(caller),
     queryName,
     query: compileQuery(stored),
     visibility,
@@ -654,6 +678,10 @@ export async function runEventStream(
       if (signal.aborted) break;
       if (!(await repo.namedQueryParams(db, plan.organisationId, plan.queryName))) {
         sink.close(4404, 'The named query was deleted');
+        break;
+      }
+      if (!(await repo.subscriberEntitled(db, plan.organisationId, plan.createdBy))) {
+        sink.close(4401, 'The credentials of this subscription are no longer valid');
         break;
       }
       for (let batchNo = 0; ; batchNo++) {
