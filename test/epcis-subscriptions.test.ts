@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { isNonPublicAddress, postWebhook } from '../src/epcis/webhook-delivery.ts';
 import { verifyWebhookSignature } from '../src/epcis/webhook-signature.ts';
 import { apiKeyFor, makeOrganisation, startTestApp, type TestApp } from './helpers/app.ts';
 import { capture, drainJobs } from './helpers/epcis.ts';
@@ -483,6 +484,19 @@ describe('WebSocket subscriptions', () => {
     ws.socket.close();
   });
 
+  it('sends scheduled results, empty ones too with reportIfEmpty=true', async () => {
+    const ws = connect('/epcis/queries/shipping/events?second=[0-59]&reportIfEmpty=true', farm);
+    await ws.opened;
+    await workUntil(() => ws.messages.length >= 1, 'a scheduled WebSocket message');
+    expect(ws.messages[0]!.epcisBody.queryResults.resultsBody.eventList).toEqual([]);
+    const list = events(1);
+    await captureOk(farm, list);
+    const got = () => ws.messages.flatMap((m) => idsOf(m.epcisBody.queryResults.resultsBody.eventList));
+    await workUntil(() => got().length >= 1, 'a scheduled WebSocket message with the event');
+    expect(got()).toEqual(idsOf(list));
+    ws.socket.close();
+  });
+
   it('authenticates the upgrade and checks its parameters before switching protocols', async () => {
     const statusOf = (path: string, headers: Record<string, string>) =>
       new Promise<number>((resolve, reject) => {
@@ -505,5 +519,91 @@ describe('WebSocket subscriptions', () => {
     expect(await statusOf('/epcis/queries/shipping/events', farm)).toBe(400);
     expect(await statusOf('/epcis/queries/shipping/events?stream=true&hour=1', farm)).toBe(400);
     expect(await statusOf('/epcis/queries/shipping/events?minute=99', farm)).toBe(400);
+  });
+});
+
+describe('outgoing webhook requests', () => {
+  async function server(handler: http.RequestListener) {
+    const srv = http.createServer(handler);
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const { port } = srv.address() as AddressInfo;
+    return {
+      port,
+      close: () =>
+        new Promise<void>((resolve) => {
+          srv.close(() => resolve());
+          srv.closeAllConnections();
+        }),
+    };
+  }
+  const request = (url: string, extra: Partial<Parameters<typeof postWebhook>[0]> = {}) =>
+    postWebhook({
+      url,
+      body: '{}',
+      headers: {},
+      timeoutMs: 5000,
+      maxResponseBytes: 1024,
+      allowPrivate: true,
+      ...extra,
+    });
+
+  it('classifies addresses: private, loopback, link-local and mapped forms are not public', () => {
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.0.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+    ])
+      expect(isNonPublicAddress(a), a).toBe(true);
+    for (const a of ['::1', '::', 'fe80::1', 'fd12:3456::1', '::ffff:10.0.0.1', '::ffff:7f00:1', 'ff02::1'])
+      expect(isNonPublicAddress(a), a).toBe(true);
+    for (const a of ['8.8.8.8', '203.113.131.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])
+      expect(isNonPublicAddress(a), a).toBe(false);
+    expect(isNonPublicAddress('not-an-address')).toBe(true);
+  });
+
+  it('gives up on a receiver that does not answer in time', async () => {
+    const s = await server(() => undefined);
+    const outcome = await request(`http://127.0.0.1:${s.port}/`, { timeoutMs: 300 });
+    await s.close();
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(/No answer within 300 ms/);
+  });
+
+  it('stops reading an oversized answer and does not follow redirects', async () => {
+    const big = await server((_req, res) => {
+      res.writeHead(200);
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      let sent = 0;
+      const push = () => {
+        while (sent < 200 && res.write(chunk)) sent++;
+        if (sent < 200) res.once('drain', push);
+        else res.end();
+      };
+      push();
+    });
+    const outcome = await request(`http://127.0.0.1:${big.port}/`);
+    await big.close();
+    expect(outcome).toMatchObject({ ok: true, status: 200 });
+
+    const redirect = await server((_req, res) => res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end());
+    const moved = await request(`http://127.0.0.1:${redirect.port}/`);
+    await redirect.close();
+    expect(moved).toMatchObject({ ok: false, status: 302 });
+  });
+
+  it('refuses non-public addresses at connection time, by name or by literal, unless allowed', async () => {
+    const s = await server((_req, res) => res.writeHead(204).end());
+    const byName = await request(`http://localhost:${s.port}/`, { allowPrivate: false });
+    const byLiteral = await request(`http://127.0.0.1:${s.port}/`, { allowPrivate: false });
+    const allowed = await request(`http://127.0.0.1:${s.port}/`, { allowPrivate: true });
+    await s.close();
+    expect(byName.ok).toBe(false);
+    expect(byName.error).toMatch(/non-public/i);
+    expect(byLiteral.ok).toBe(false);
+    expect(allowed).toMatchObject({ ok: true, status: 204 });
   });
 });

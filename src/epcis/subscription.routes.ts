@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { App, AppContext } from '../http/context.ts';
 import { AppError } from '../shared/errors.ts';
@@ -19,6 +20,8 @@ const SubscriptionParams = Type.Object({
 
 /** Client messages are not part of the protocol; a stream holds this much unsent data before it gives up. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** An upgrade request whose socket nobody takes over is closed after this long without traffic. */
+const UPGRADE_IDLE_MS = 30_000;
 
 function jsonBody(request: FastifyRequest): unknown {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -41,6 +44,11 @@ export function registerSubscriptionRoutes(app: App, ctx: AppContext): void {
   // is answered over the raw socket, which nobody reads afterwards: close it, or it stays open for ever.
   app.addHook('onResponse', async (request) => {
     if (request.headers.upgrade?.toLowerCase() === 'websocket') request.raw.socket.destroy();
+  });
+  // Upgrades of routes outside this plugin get no such hook: an idle timeout closes them. `ws` clears it on the
+  // sockets it accepts.
+  app.server.on('upgrade', (_request: unknown, socket: Socket) => {
+    socket.setTimeout(UPGRADE_IDLE_MS, () => socket.destroy());
   });
 
   app.options(
