@@ -327,15 +327,16 @@ export interface CommittedEvent extends StoredEvent {
 }
 
 /**
- * Matching events after `cursor` in commit order, for subscriptions. Only rows inserted by transactions older than
- * the oldest one still running are read: no later commit can then land behind the cursor, so a subscriber neither
- * misses nor repeats an event. `minRecordTime` is the subscription's initialRecordTime.
+ * Matching events after `cursor` in commit order, for subscriptions. Only rows inserted by transactions below
+ * `horizon` (see `deliveryHorizon`) are read: no later commit can then land behind the cursor, so a subscriber
+ * neither misses nor repeats an event. `minRecordTime` is the subscription's initialRecordTime.
  */
 export async function selectEventsAfter(
   db: Kysely<DB>,
   query: EventQuery,
   visibility: Visibility,
   cursor: CommitCursor,
+  horizon: string,
   minRecordTime: Date,
   limit: number,
 ): Promise<CommittedEvent[]> {
@@ -350,7 +351,7 @@ export async function selectEventsAfter(
     select e.id::text as id, e.commit_tx::text as tx, e.event_id, e.record_time, e.namespaces, e.document
     from epcis_event e
     where (e.commit_tx, e.id) > (${cursor.tx}::xid8, ${cursor.row}::bigint)
-      and e.commit_tx < pg_snapshot_xmin(pg_current_snapshot())
+      and e.commit_tx < ${horizon}::xid8
       and e.record_time >= ${minRecordTime}
       and ${whereSql(query, visibility)}
     order by e.commit_tx, e.id
@@ -367,19 +368,22 @@ export async function selectEventsAfter(
   }));
 }
 
-/** True when committed events exist that an older, still running transaction keeps from being delivered yet. */
-export async function hasUnsettledEvents(db: Kysely<DB>): Promise<boolean> {
-  const r = await sql<{ unsettled: boolean }>`
-    select exists (
-      select 1 from epcis_event where commit_tx >= pg_snapshot_xmin(pg_current_snapshot())
-    ) as unsettled`.execute(db);
-  return r.rows[0]?.unsettled ?? false;
+/**
+ * The oldest transaction still running (xid8, as text): every event of a lower transaction is committed or gone
+ * for good, and any later commit has a transaction at least this high. Taken before reading, it only errs on the
+ * safe side.
+ */
+export async function deliveryHorizon(db: Kysely<DB>): Promise<string> {
+  const r = await sql<{ horizon: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`.execute(
+    db,
+  );
+  return r.rows[0]!.horizon;
 }
 
-/** The position just after every event committed so far: where a subscription that wants only new events starts. */
-export async function commitHorizon(db: Kysely<DB>): Promise<CommitCursor> {
-  const r = await sql<{ tx: string; row: string }>`
-    select (pg_snapshot_xmin(pg_current_snapshot())::text::numeric - 1)::text as tx,
-      '9223372036854775807' as row`.execute(db);
-  return r.rows[0] ?? { tx: '0', row: '0' };
+/** True when committed events at or above `horizon` exist, held back by an older transaction still running. */
+export async function hasUnsettledEvents(db: Kysely<DB>, horizon: string): Promise<boolean> {
+  // max() reads one entry of the (commit_tx, id) index; an EXISTS with the bound would scan the table.
+  const r = await sql<{ unsettled: boolean | null }>`
+    select (select max(commit_tx) from epcis_event) >= ${horizon}::xid8 as unsettled`.execute(db);
+  return r.rows[0]?.unsettled ?? false;
 }

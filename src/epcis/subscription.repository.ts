@@ -33,16 +33,17 @@ export async function insertSubscription(
     report_if_empty: boolean;
     epc_format: string;
     initial_record_time: Date | null;
+    cursor: CommitCursor | null;
     created_by: string | null;
   },
 ): Promise<SubscriptionRow> {
   const r = await sql<SubscriptionRow>`
     insert into epcis_subscription (id, organisation_id, query_name, sees_organisation_id, dest, signature_token,
-      stream, schedule, report_if_empty, epc_format, initial_record_time, created_by)
+      stream, schedule, report_if_empty, epc_format, initial_record_time, cursor_tx, cursor_row, created_by)
     values (${row.id}, ${row.organisation_id}, ${row.query_name}, ${row.sees_organisation_id}, ${row.dest},
       ${row.signature_token}, ${row.stream}, ${row.schedule === null ? null : JSON.stringify(row.schedule)}::jsonb,
       ${row.report_if_empty}, ${row.epc_format}, coalesce(${row.initial_record_time}::timestamptz, now()),
-      ${row.created_by})
+      ${row.cursor?.tx ?? '0'}::xid8, ${row.cursor?.row ?? '0'}::bigint, ${row.created_by})
     returning ${COLUMNS}`.execute(db);
   return r.rows[0]!;
 }
@@ -127,6 +128,12 @@ export async function releaseLease(db: Db, id: string, owner: string): Promise<v
     .where('id', '=', id)
     .where('lease_owner', '=', owner)
     .execute();
+}
+
+/** Moves the cursor forward (never back) without a delivery: nothing matched below `cursor`. */
+export async function moveCursor(db: Db, id: string, cursor: CommitCursor): Promise<void> {
+  await sql`update epcis_subscription set cursor_tx = ${cursor.tx}::xid8, cursor_row = ${cursor.row}::bigint
+    where id = ${id} and (cursor_tx, cursor_row) < (${cursor.tx}::xid8, ${cursor.row}::bigint)`.execute(db);
 }
 
 /**

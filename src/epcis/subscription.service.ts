@@ -255,6 +255,8 @@ export async function createSubscription(
     throw e;
   }
   const id = randomUUID();
+  // Without initialRecordTime only new events count: start past everything readable now.
+  const start = input.initialRecordTime ? null : settledCursor(await events.deliveryHorizon(db));
   const row = await db.transaction().execute(async (trx) => {
     const inserted = await repo.insertSubscription(trx, {
       id,
@@ -268,6 +270,7 @@ export async function createSubscription(
       report_if_empty: input.reportIfEmpty,
       epc_format: input.epcFormat,
       initial_record_time: input.initialRecordTime,
+      cursor: start,
       created_by: createdBy(caller),
     });
     if (input.schedule) {
@@ -474,19 +477,28 @@ async function deliverPending(context: JobContext, row: repo.SubscriptionRow, tr
   }
   const query = parseEventQuery(params);
   const visibility: events.Visibility = { organisationId: row.sees_organisation_id };
+  const horizon = await events.deliveryHorizon(db);
+  const settled = settledCursor(horizon);
   let cursor: events.CommitCursor = { tx: row.cursor_tx, row: row.cursor_row };
-  for (let batchNo = 0; batchNo < BATCHES_PER_JOB; batchNo++) {
+  let finished = false;
+  for (let batchNo = 0; batchNo < BATCHES_PER_JOB && !finished; batchNo++) {
     const found = await events.selectEventsAfter(
       db,
       query,
       visibility,
       cursor,
+      horizon,
       row.initial_record_time,
       DELIVERY_BATCH + 1,
     );
     const batch = found.slice(0, DELIVERY_BATCH);
+    finished = found.length <= DELIVERY_BATCH;
     const reportEmpty = trigger === 'schedule' && row.report_if_empty && batchNo === 0;
-    if (batch.length === 0 && !reportEmpty) return;
+    if (batch.length === 0 && !reportEmpty) {
+      // Nothing (more) matched below the horizon: start there next time instead of reading the same rows again.
+      if (isBefore(cursor, settled)) await repo.moveCursor(db, row.id, settled);
+      break;
+    }
     const body = JSON.stringify(
       queryResultsDocument(batch, {
         queryName: row.query_name,
@@ -510,7 +522,11 @@ async function deliverPending(context: JobContext, row: repo.SubscriptionRow, tr
       allowPrivate: allowPrivateWebhooks(),
     });
     const last = batch[batch.length - 1];
-    const next = outcome.ok && last ? { tx: last.tx, row: last.id } : null;
+    const next: events.CommitCursor | null = !outcome.ok
+      ? null
+      : finished || !last
+        ? settled
+        : { tx: last.tx, row: last.id };
     await db.transaction().execute(async (trx) => {
       await repo.recordDelivery(
         trx,
@@ -529,31 +545,41 @@ async function deliverPending(context: JobContext, row: repo.SubscriptionRow, tr
         next,
       );
     });
-    if (!outcome.ok) {
+    if (!next) {
       // The job queue retries with exponential backoff; the cursor has not moved, so nothing is lost.
       throw new Error(`Webhook ${row.id} not accepted: ${outcome.error ?? `HTTP ${outcome.status}`}`);
     }
-    if (next) cursor = next;
-    if (found.length <= DELIVERY_BATCH) {
-      if (trigger === 'stream' && (await events.hasUnsettledEvents(db))) {
-        // Events committed behind an older transaction still running: look again shortly.
-        await enqueueJob(
-          db,
-          SUBSCRIPTION_DELIVER_KIND,
-          { subscriptionId: row.id, trigger },
-          { runAfter: new Date(Date.now() + UNSETTLED_RETRY_MS), maxAttempts: DELIVER_MAX_ATTEMPTS },
-        );
-      }
-      return;
-    }
+    cursor = next;
   }
-  // More than a job's share is pending: continue in a fresh job.
-  await enqueueJob(
-    db,
-    SUBSCRIPTION_DELIVER_KIND,
-    { subscriptionId: row.id, trigger: 'stream' },
-    { maxAttempts: DELIVER_MAX_ATTEMPTS },
-  );
+  if (!finished) {
+    // More than a job's share is pending: continue in a fresh job.
+    await enqueueJob(
+      db,
+      SUBSCRIPTION_DELIVER_KIND,
+      { subscriptionId: row.id, trigger: 'stream' },
+      { maxAttempts: DELIVER_MAX_ATTEMPTS },
+    );
+  } else if (trigger === 'stream' && (await events.hasUnsettledEvents(db, horizon))) {
+    // Events committed behind an older transaction still running: look again shortly.
+    await enqueueJob(
+      db,
+      SUBSCRIPTION_DELIVER_KIND,
+      { subscriptionId: row.id, trigger },
+      { runAfter: new Date(Date.now() + UNSETTLED_RETRY_MS), maxAttempts: DELIVER_MAX_ATTEMPTS },
+    );
+  }
+}
+
+const MAX_ROW = '9223372036854775807';
+
+/** The position just below `horizon`: past every event that can be read now, before every one still to come. */
+export function settledCursor(horizon: string): events.CommitCursor {
+  return { tx: (BigInt(horizon) - 1n).toString(), row: MAX_ROW };
+}
+
+function isBefore(a: events.CommitCursor, b: events.CommitCursor): boolean {
+  const [at, bt] = [BigInt(a.tx), BigInt(b.tx)];
+  return at < bt || (at === bt && BigInt(a.row) < BigInt(b.row));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -643,7 +669,9 @@ export async function runEventStream(
   signal: AbortSignal,
 ): Promise<void> {
   const subscriptionID = `ws-${randomUUID()}`;
-  let cursor: events.CommitCursor = plan.initialRecordTime ? { tx: '0', row: '0' } : await events.commitHorizon(db);
+  let cursor: events.CommitCursor = plan.initialRecordTime
+    ? { tx: '0', row: '0' }
+    : settledCursor(await events.deliveryHorizon(db));
   const minRecordTime = plan.initialRecordTime ?? new Date(0);
   const compiled = plan.schedule ? compileSchedule(plan.schedule) : null;
   let wake: (() => void) | undefined;
@@ -684,17 +712,23 @@ export async function runEventStream(
         sink.close(4401, 'The credentials of this subscription are no longer valid');
         break;
       }
+      const horizon = await events.deliveryHorizon(db);
+      const settled = settledCursor(horizon);
       for (let batchNo = 0; ; batchNo++) {
         const found = await events.selectEventsAfter(
           db,
           plan.query,
           plan.visibility,
           cursor,
+          horizon,
           minRecordTime,
           DELIVERY_BATCH + 1,
         );
         const batch = found.slice(0, DELIVERY_BATCH);
-        if (batch.length === 0 && !(compiled && plan.reportIfEmpty && batchNo === 0)) break;
+        if (batch.length === 0 && !(compiled && plan.reportIfEmpty && batchNo === 0)) {
+          if (isBefore(cursor, settled)) cursor = settled;
+          break;
+        }
         const document = queryResultsDocument(batch, {
           queryName: plan.queryName,
           subscriptionID,
@@ -706,8 +740,11 @@ export async function runEventStream(
           return;
         }
         const last = batch[batch.length - 1];
+        if (found.length <= DELIVERY_BATCH) {
+          cursor = settled;
+          break;
+        }
         if (last) cursor = { tx: last.tx, row: last.id };
-        if (found.length <= DELIVERY_BATCH) break;
       }
     }
   } finally {
