@@ -6,6 +6,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
+import { epcisRoutes } from '../epcis/epcis.routes.ts';
 import { identityRoutes } from '../registry/identity.routes.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
 import { AppError } from '../shared/errors.ts';
@@ -23,6 +24,7 @@ export interface BuildOptions {
 const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: identityRoutes },
   { prefix: '/api', plugin: registryRoutes },
+  { prefix: '/epcis', plugin: epcisRoutes },
   { prefix: '/api', plugin: traceRoutes },
 ];
 
