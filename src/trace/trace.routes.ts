@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { RoutePlugin } from '../http/context.ts';
-import { ERROR_RESPONSES, Nullable } from '../http/schemas.ts';
+import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { AppError } from '../shared/errors.ts';
+import { acknowledgeRecall, closeRecall, getRecall, listRecalls, openRecall, SEVERITIES } from './recall.service.ts';
 import { massBalance, parseTraceIdentifier, traceBackward, traceForward, MAX_DEPTH_LIMIT } from './trace.service.ts';
 
 const Organisation = Type.Object({ id: Type.String(), name: Type.String() });
@@ -102,7 +103,39 @@ const MassBalanceResponse = Type.Object({
   findings: Type.Array(Finding),
 });
 
-/** `/api/trace`: backward and forward traces and the mass balance of a lot. */
+const RecallResponse = Type.Object({
+  id: Type.String(),
+  organisationId: Nullable(Type.String()),
+  reason: Type.String(),
+  severity: Type.String(),
+  status: Type.String(),
+  mock: Type.Boolean(),
+  lots: Type.Array(Type.String()),
+  openedAt: Type.String({ format: 'date-time' }),
+  closedAt: Nullable(Type.String({ format: 'date-time' })),
+  impact: Type.Object({
+    lots: Type.Array(
+      Type.Object({
+        identifier: Type.String(),
+        depth: Type.Integer(),
+        productName: Nullable(Type.String()),
+        organisations: Type.Array(Organisation),
+        quantities: Type.Array(Type.Object({ quantity: Type.Number(), uom: Type.String() })),
+      }),
+    ),
+    organisations: Type.Array(Organisation),
+    locations: Type.Array(Type.String()),
+  }),
+  acknowledgements: Type.Array(
+    Type.Object({
+      organisationId: Type.String(),
+      acknowledgedAt: Nullable(Type.String({ format: 'date-time' })),
+      note: Nullable(Type.String()),
+    }),
+  ),
+});
+
+/** `/api/trace`: backward and forward traces and the mass balance of a lot; `/api/recalls`. */
 export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
   const { db } = ctx;
   const schema = (summary: string) => ({
@@ -147,5 +180,75 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
         minYield !== undefined && maxYield !== undefined ? { min: minYield, max: maxYield } : undefined;
       return massBalance(db, request.caller, parseTraceIdentifier(request.query), { yieldRange });
     },
+  );
+
+  app.get(
+    '/recalls',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'Recalls the caller opened or is affected by (every recall for the province)',
+        response: { 200: Type.Array(RecallResponse), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => listRecalls(db, request.caller),
+  );
+  app.post(
+    '/recalls',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'Open a recall for lots (any identifier form); the impact is their forward trace over the province',
+        body: Type.Object({
+          lots: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 1, maxItems: 100 }),
+          reason: Type.String({ minLength: 1, maxLength: 2000 }),
+          severity: Type.Union(SEVERITIES.map((v) => Type.Literal(v))),
+          mock: Type.Optional(Type.Boolean()),
+        }),
+        response: { 201: RecallResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const lots = request.body.lots.map((id) => parseTraceIdentifier({ id }));
+      const recall = await openRecall(db, request.caller, { ...request.body, lots });
+      return reply.status(201).send(recall);
+    },
+  );
+  app.get(
+    '/recalls/:id',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'One recall',
+        params: IdParams,
+        response: { 200: RecallResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => getRecall(db, request.caller, request.params.id),
+  );
+  app.post(
+    '/recalls/:id/acknowledgements',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'An affected organisation acknowledges the recall',
+        params: IdParams,
+        body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        response: { 200: RecallResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => acknowledgeRecall(db, request.caller, request.params.id, request.body),
+  );
+  app.post(
+    '/recalls/:id/close',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'Close a recall (its opener or the province)',
+        params: IdParams,
+        response: { 200: RecallResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => closeRecall(db, request.caller, request.params.id),
   );
 };

@@ -28,7 +28,34 @@ export interface TraceErrorDeclarationTable {
   recorded_at: Timestamp;
 }
 
-export interface TraceTables {
+export interface TraceTables extends RecallTables {
   lot_edge: LotEdgeTable;
   trace_error_declaration: TraceErrorDeclarationTable;
+}
+
+export interface RecallTable {
+  id: string;
+  organisation_id: string | null;
+  opened_by: string | null;
+  reason: string;
+  severity: string;
+  status: Generated<string>;
+  mock: Generated<boolean>;
+  lots: string[];
+  impact: ColumnType<unknown, string, string>;
+  opened_at: Timestamp;
+  closed_at: NullableTimestamp;
+}
+
+export interface RecallOrganisationTable {
+  recall_id: string;
+  organisation_id: string;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: string | null;
+  note: string | null;
+}
+
+export interface RecallTables {
+  recall: RecallTable;
+  recall_organisation: RecallOrganisationTable;
 }

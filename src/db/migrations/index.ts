@@ -5,6 +5,7 @@ import * as m0003 from './0003_jobs.ts';
 import * as m0004 from './0004_epcis.ts';
 import * as m0005 from './0005_subscriptions.ts';
 import * as m0006 from './0006_trace.ts';
+import * as m0007 from './0007_recall.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_epcis': m0004,
   '0005_subscriptions': m0005,
   '0006_trace': m0006,
+  '0007_recall': m0007,
 };

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import {
+  callerOrganisation,
+  hasPermission,
+  requirePermission,
+  seesEverything,
+  SYSTEM,
+  type Caller,
+} from '../shared/caller.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { traceBackward, traceForward, type TraceNode } from './trace.service.ts';
+
+/**
+ * Recalls: open one for one or more lots with a reason and a severity; the impact is the forward trace of every lot
+ * over the whole province (what the recall must reach does not depend on what the opener may see): every downstream
+ * lot with the quantities recorded for it, every organisation and location. Each affected organisation
+ * acknowledges; the opener (or the province) closes. A mock recall runs the same way and is marked as such.
+ */
+
+export const SEVERITIES = ['high', 'medium', 'low'] as const;
+export type RecallSeverity = (typeof SEVERITIES)[number];
+
+export interface RecallImpactLot {
+  readonly identifier: string;
+  readonly depth: number;
+  readonly productName: string | null;
+  readonly organisations: { id: string; name: string }[];
+  /** Quantities recorded as made or received, per unit. */
+  readonly quantities: { quantity: number; uom: string }[];
+}
+
+export interface RecallImpact {
+  readonly lots: RecallImpactLot[];
+  readonly organisations: { id: string; name: string }[];
+  readonly locations: string[];
+}
+
+export interface RecallView {
+  readonly id: string;
+  readonly organisationId: string | null;
+  readonly reason: string;
+  readonly severity: string;
+  readonly status: string;
+  readonly mock: boolean;
+  readonly lots: string[];
+  readonly openedAt: string;
+  readonly closedAt: string | null;
+  /**
+   * The full impact for the province. Another opener sees every organisation reached (they are the ones to tell)
+   * but only the lots it holds itself; an affected organisation sees its own lots and acknowledgement.
+   */
+  readonly impact: RecallImpact;
+  readonly acknowledgements: { organisationId: string; acknowledgedAt: string | null; note: string | null }[];
+}
+
+function quantitiesOf(node: TraceNode): { quantity: number; uom: string }[] {
+  const byUnit = new Map<string, number>();
+  for (const e of node.events ?? []) {
+    const made = e.role === 'output_quantity' || (e.role === 'quantity' && e.action === 'ADD');
+    if (!made || e.quantity === null) continue;
+    const uom = e.uom ?? 'H87';
+    byUnit.set(uom, (byUnit.get(uom) ?? 0) + e.quantity);
+  }
+  return [...byUnit].map(([uom, quantity]) => ({ quantity, uom }));
+}
+
+/** The impact of recalling these lots: the union of their forward traces, seen by the system. */
+export async function recallImpact(db: Kysely<DB>, lots: readonly string[]): Promise<RecallImpact> {
+  const byLot = new Map<string, RecallImpactLot>();
+  const organisations = new Map<string, { id: string; name: string }>();
+  const locations = new Set<string>();
+  for (const lot of lots) {
+    const trace = await traceForward(db, SYSTEM, lot);
+    for (const node of trace.nodes) {
+      if (node.opaque || !node.identifier) continue;
+      const seen = byLot.get(node.identifier);
+      if (seen && seen.depth <= node.depth) continue;
+      byLot.set(node.identifier, {
+        identifier: node.identifier,
+        depth: node.depth,
+        productName: node.productName ?? null,
+        organisations: node.organisations ?? [],
+        quantities: quantitiesOf(node),
+      });
+    }
+    for (const o of trace.organisations) organisations.set(o.id, o);
+    for (const l of trace.locations) locations.add(l);
+  }
+  return {
+    lots: [...byLot.values()].sort((a, b) => a.depth - b.depth || a.identifier.localeCompare(b.identifier)),
+    organisations: [...organisations.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    locations: [...locations].sort(),
+  };
+}
+
+export interface OpenRecallInput {
+  readonly lots: readonly string[];
+  readonly reason: string;
+  readonly severity: RecallSeverity;
+  readonly mock?: boolean;
+}
+
+/**
+ * Opens a recall. The province may recall any lot; an organisation (with `recall:manage`) lots it can trace back
+ * to its own events — a lot no visible event mentions is refused as not found.
+ */
+export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenRecallInput): Promise<RecallView> {
+  requirePermission(caller, 'recall:manage');
+  const reason = input.reason.trim();
+  if (reason === '')
+    throw new AppError('validation', 'Give a reason', { fields: [{ field: 'reason', message: 'required' }] });
+  if (input.lots.length === 0)
+    throw new AppError('validation', 'Give at least one lot', { fields: [{ field: 'lots', message: 'required' }] });
+  const lots = [...new Set(input.lots)];
+  // The opener must see each lot (404 otherwise): the same check as a trace.
+  for (const lot of lots) await traceBackward(db, caller, lot, { maxDepth: 1 });
+  const impact = await recallImpact(db, lots);
+  const id = randomUUID();
+  const opener = callerOrganisation(caller) ?? null;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('recall')
+      .values({
+        id,
+        organisation_id: opener,
+        opened_by:
+          caller.kind === 'user'
+            ? `user:${caller.userId}`
+            : caller.kind === 'apiKey'
+              ? `apiKey:${caller.apiKeyId}`
+              : null,
+        reason,
+        severity: input.severity,
+        mock: input.mock ?? false,
+        lots,
+        impact: JSON.stringify(impact),
+      })
+      .execute();
+    const affected = new Set(impact.organisations.map((o) => o.id));
+    if (affected.size > 0)
+      await trx
+        .insertInto('recall_organisation')
+        .values([...affected].map((organisation_id) => ({ recall_id: id, organisation_id })))
+        .execute();
+  });
+  return getRecall(db, caller, id);
+}
+
+async function loadVisible(db: Kysely<DB>, caller: Caller, id: string) {
+  if (caller.kind === 'anonymous') throw new AppError('unauthenticated', 'Sign in or present an API key');
+  const recall = await db.selectFrom('recall').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!recall) throw notFound('Recall');
+  const acks = await db.selectFrom('recall_organisation').selectAll().where('recall_id', '=', id).execute();
+  const own = callerOrganisation(caller);
+  const full = seesEverything(caller);
+  const opener = own !== undefined && recall.organisation_id === own;
+  const affected = own !== undefined && acks.some((a) => a.organisation_id === own);
+  if (!full && !opener && !affected) throw notFound('Recall');
+  return { recall, acks, full, opener, own };
+}
+
+export async function getRecall(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
+  const { recall, acks, full, opener, own } = await loadVisible(db, caller, id);
+  const impact = recall.impact as RecallImpact;
+  const mine = (lot: RecallImpactLot) => lot.organisations.some((o) => o.id === own);
+  return {
+    id: recall.id,
+    organisationId: recall.organisation_id,
+    reason: recall.reason,
+    severity: recall.severity,
+    status: recall.status,
+    mock: recall.mock,
+    lots: recall.lots,
+    openedAt: new Date(recall.opened_at).toISOString(),
+    closedAt: recall.closed_at ? new Date(recall.closed_at).toISOString() : null,
+    impact: full
+      ? impact
+      : {
+          lots: impact.lots.filter(mine),
+          organisations: opener ? impact.organisations : impact.organisations.filter((o) => o.id === own),
+          locations: [],
+        },
+    acknowledgements: acks
+      .filter((a) => full || opener || a.organisation_id === own)
+      .map((a) => ({
+        organisationId: a.organisation_id,
+        acknowledgedAt: a.acknowledged_at ? new Date(a.acknowledged_at).toISOString() : null,
+        note: a.note,
+      })),
+  };
+}
+
+/** An affected organisation acknowledges the recall (again: the note is updated, the first time kept). */
+export async function acknowledgeRecall(
+  db: Kysely<DB>,
+  caller: Caller,
+  id: string,
+  input: { note?: string | undefined } = {},
+): Promise<RecallView> {
+  const { recall, acks, own } = await loadVisible(db, caller, id);
+  if (!hasPermission(caller, 'recall:manage') && !hasPermission(caller, 'epcis:capture'))
+    throw new AppError('forbidden', 'Missing permission recall:manage');
+  if (own === undefined || !acks.some((a) => a.organisation_id === own))
+    throw new AppError('forbidden', 'Only an affected organisation acknowledges a recall');
+  if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed');
+  await db
+    .updateTable('recall_organisation')
+    .set((eb) => ({
+      acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(new Date())),
+      acknowledged_by:
+        caller.kind === 'user'
+          ? `user:${caller.userId}`
+          : caller.kind === 'apiKey'
+            ? `apiKey:${caller.apiKeyId}`
+            : null,
+      note: input.note?.trim() || null,
+    }))
+    .where('recall_id', '=', id)
+    .where('organisation_id', '=', own)
+    .execute();
+  return getRecall(db, caller, id);
+}
+
+/** The opener or the province closes a recall. */
+export async function closeRecall(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
+  requirePermission(caller, 'recall:manage');
+  const { recall, full, opener } = await loadVisible(db, caller, id);
+  if (!full && !opener)
+    throw new AppError('forbidden', 'Only the organisation that opened the recall, or the province, closes it');
+  if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed already');
+  await db.updateTable('recall').set({ status: 'closed', closed_at: new Date() }).where('id', '=', id).execute();
+  return getRecall(db, caller, id);
+}
+
+/** Recalls the caller opened or is affected by (all of them for the province), newest first. */
+export async function listRecalls(db: Kysely<DB>, caller: Caller, limit = 50): Promise<RecallView[]> {
+  if (caller.kind === 'anonymous') throw new AppError('unauthenticated', 'Sign in or present an API key');
+  const own = callerOrganisation(caller);
+  let query = db.selectFrom('recall').select('id').orderBy('opened_at', 'desc').limit(limit);
+  if (!seesEverything(caller)) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('organisation_id', '=', own ?? ''),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('recall_organisation')
+            .select('recall_id')
+            .where('organisation_id', '=', own ?? ''),
+        ),
+      ]),
+    );
+  }
+  const ids = await query.execute();
+  return Promise.all(ids.map((r) => getRecall(db, caller, r.id)));
+}
