@@ -415,6 +415,19 @@ describe('subscription requests', () => {
       const r = await subscribe(farm, 'temporary', { dest: `https://example.com/hook/${i}`, stream: true });
       ids.push(r.json<{ subscriptionID: string }>().subscriptionID);
     }
+    const options = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/epcis/queries/temporary/subscriptions',
+      headers: farm,
+    });
+    expect(options.statusCode).toBe(204);
+    expect(options.headers.allow).toBe('OPTIONS, GET, POST');
+    const one = await t.app.inject({
+      method: 'OPTIONS',
+      url: `/epcis/queries/temporary/subscriptions/${ids[0]}`,
+      headers: farm,
+    });
+    expect(one.headers.allow).toBe('OPTIONS, GET, DELETE');
     const page1 = await t.app.inject({ url: '/epcis/queries/temporary/subscriptions?perPage=2', headers: farm });
     expect(page1.statusCode).toBe(200);
     const next = /<([^>]+)>;\s*rel="next"/.exec(page1.headers.link as string)?.[1];

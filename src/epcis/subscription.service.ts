@@ -443,13 +443,18 @@ async function deliverUnderLease(context: JobContext, subscriptionId: string, tr
     return;
   }
   try {
-    await deliverPending(context, row, trigger);
+    await deliverPending(context, row, trigger, owner);
   } finally {
     await repo.releaseLease(db, subscriptionId, owner);
   }
 }
 
-async function deliverPending(context: JobContext, row: repo.SubscriptionRow, trigger: Trigger): Promise<void> {
+async function deliverPending(
+  context: JobContext,
+  row: repo.SubscriptionRow,
+  trigger: Trigger,
+  leaseOwner: string,
+): Promise<void> {
   const { db } = context;
   const params = await repo.namedQueryParams(db, row.organisation_id, row.query_name);
   if (!params) return; // the named query was deleted, and its subscriptions with it
@@ -482,6 +487,8 @@ async function deliverPending(context: JobContext, row: repo.SubscriptionRow, tr
   let cursor: events.CommitCursor = { tx: row.cursor_tx, row: row.cursor_row };
   let finished = false;
   for (let batchNo = 0; batchNo < BATCHES_PER_JOB && !finished; batchNo++) {
+    // Renew the lease before each POST, so a long run never overlaps a second deliverer.
+    if (batchNo > 0 && !(await repo.takeLease(db, row.id, leaseOwner, LEASE_MS))) return;
     const found = await events.selectEventsAfter(
       db,
       query,
