@@ -191,8 +191,13 @@ describe('webhook stream subscriptions', () => {
       headers: farm,
     });
     expect(details.statusCode).toBe(200);
-    const d = details.json<{ lastNotifiedAt?: string; deliveries: { delivered: boolean; eventCount: number }[] }>();
+    const d = details.json<{
+      lastNotifiedAt?: string;
+      minRecordTime: string;
+      deliveries: { delivered: boolean; eventCount: number }[];
+    }>();
     expect(d.lastNotifiedAt).toBeDefined();
+    expect(d.minRecordTime).toBe(d.lastNotifiedAt);
     expect(d.deliveries.map((x) => [x.delivered, x.eventCount])).toEqual([
       [true, 1],
       [true, 3],

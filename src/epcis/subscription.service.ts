@@ -188,6 +188,8 @@ export interface SubscriptionView {
   readonly dest: string;
   readonly createdAt: string;
   readonly initialRecordTime: string;
+  /** The binding's minRecordTime: initialRecordTime, then the time of the last accepted delivery. */
+  readonly minRecordTime: string;
   readonly epcFormat: string;
   readonly signed: boolean;
   readonly stream?: true;
@@ -206,6 +208,7 @@ function toView(row: repo.SubscriptionRow, deliveries?: readonly repo.DeliveryRo
     dest: row.dest,
     createdAt: row.created_at.toISOString(),
     initialRecordTime: row.initial_record_time.toISOString(),
+    minRecordTime: (row.last_notified_at ?? row.initial_record_time).toISOString(),
     epcFormat: row.epc_format,
     signed: row.signature_token !== null,
     ...(row.stream ? { stream: true as const } : { schedule: row.schedule ?? {}, reportIfEmpty: row.report_if_empty }),
