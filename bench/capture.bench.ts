@@ -4,7 +4,7 @@
  * EPCIS capture throughput into PostgreSQL: 1,000-event JSON-LD documents parsed, validated (JSON Schema +
  * semantic rules), hashed (CBV 2.0) and stored with their identifier and link rows, through the same service
  * function the worker and `POST /events` use. Reference, in the same run: raw `COPY` of the same event and
- * identifier rows (the physical limit). Target (DESIGN.md §6): ≥ 10,000 events/s and within 3× of COPY.
+ * identifier, link and visibility rows (the physical limit). Target (DESIGN.md §6): ≥ 10,000 events/s and within 3× of COPY.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import { captureNow } from '../src/epcis/capture.service.ts';
-import { indexEpcs } from '../src/epcis/event-index.ts';
+import { indexEpcs, indexLinks } from '../src/epcis/event-index.ts';
 import { eventHash, parseEpcisDocument } from '../src/epcis/index.ts';
 import { SYSTEM } from '../src/shared/caller.ts';
 import { benchDocument } from './lib/events.ts';
@@ -95,6 +95,8 @@ export default async function run(args: string[]): Promise<void> {
       await insertBenchOrganisation(reference.db, org);
       const eventLines: string[] = [];
       const epcLines: string[] = [];
+      const linkLines: string[] = [];
+      const visibilityLines: string[] = [];
       let row = 0;
       for (const body of bodies) {
         const parsed = parseEpcisDocument(body, 'json');
@@ -124,6 +126,12 @@ export default async function run(args: string[]): Promise<void> {
               .map(copyText)
               .join('\t') + '\n',
           );
+          visibilityLines.push(
+            [org, String(row), e.eventTime, new Date().toISOString(), e.bizStep ?? null].map(copyText).join('\t') +
+              '\n',
+          );
+          for (const l of indexLinks(e))
+            linkLines.push([String(row), l.kind, l.type, l.value, null].map(copyText).join('\t') + '\n');
           for (const x of indexEpcs(e)) {
             epcLines.push(
               [
@@ -159,6 +167,18 @@ export default async function run(args: string[]): Promise<void> {
           client.query(
             copyFrom(
               'copy epcis_event_epc (event_row, role, epc, is_class, gtin, lot, serial, quantity, uom) from stdin',
+            ),
+          ),
+        );
+        await pipeline(
+          Readable.from(linkLines),
+          client.query(copyFrom('copy epcis_event_link (event_row, kind, type, value, organisation_id) from stdin')),
+        );
+        await pipeline(
+          Readable.from(visibilityLines),
+          client.query(
+            copyFrom(
+              'copy epcis_event_visibility (organisation_id, event_row, event_time, record_time, biz_step) from stdin',
             ),
           ),
         );

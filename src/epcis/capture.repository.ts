@@ -68,6 +68,13 @@ export async function insertEvents(db: Transaction<DB>, rows: readonly EventRow[
       returning id::text as id, event_hash
     `.execute(db);
     const idByHash = new Map(result.rows.map((r) => [r.event_hash, r.id]));
+    if (result.rows.length > 0) {
+      await sql`
+        insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time, biz_step)
+        select distinct unnest(e.visible_to), e.id, e.event_time, e.record_time, e.biz_step
+        from epcis_event e where e.id = any(${result.rows.map((r) => r.id)}::bigint[])
+      `.execute(db);
+    }
     for (const [hash, id] of idByHash) inserted.set(hash, id);
 
     const epcs: { row: string; e: IndexedEpc }[] = [];

@@ -332,7 +332,12 @@ export async function processCaptureJob(payload: unknown, context: JobContext): 
  * stores in one transaction. Throws on invalid input; a duplicate is not an error (`duplicates` counts it).
  */
 export async function captureNow(db: Kysely<DB>, caller: Caller, input: CaptureInput): Promise<StoreResult> {
-  const acting = await actingOrganisation(db, caller, 'epcis:capture', input.onBehalfOf);
+  return db.transaction().execute(async (trx) => captureWithin(trx, caller, input));
+}
+
+/** `captureNow` inside the caller's transaction (the demo loader and other services that write more with it). */
+export async function captureWithin(trx: Transaction<DB>, caller: Caller, input: CaptureInput): Promise<StoreResult> {
+  const acting = await actingOrganisation(trx, caller, 'epcis:capture', input.onBehalfOf);
   let parsed;
   try {
     parsed = parseEpcisDocument(input.body, input.format, CAPTURE_PARSE);
@@ -346,26 +351,24 @@ export async function captureNow(db: Kysely<DB>, caller: Caller, input: CaptureI
     });
   }
   const provider = acting.viaDelegation ? (callerOrganisation(caller) ?? null) : null;
-  return db.transaction().execute(async (trx) => {
-    const result = await storeEvents(trx, parsed.events, parsed.namespaces, {
-      organisationId: acting.organisationId,
-      viaOrganisationId: provider,
-      captureJobId: null,
-      channel: input.channel ?? (provider ? 'provider' : 'api'),
-      errorBehaviour: 'rollback',
-    });
-    if (result.errors.length > 0) {
-      throw new AppError('conflict', result.errors[0]!.message, {
-        problemType: 'epcisException:ValidationException',
-        fields: result.errors.map((err) => ({
-          field: `eventList/${err.eventIndex ?? 0}/eventID`,
-          message: err.message,
-        })),
-      });
-    }
-    if (result.stored > 0) await enqueueStreamDispatch(trx, result.organisations);
-    return result;
+  const result = await storeEvents(trx, parsed.events, parsed.namespaces, {
+    organisationId: acting.organisationId,
+    viaOrganisationId: provider,
+    captureJobId: null,
+    channel: input.channel ?? (provider ? 'provider' : 'api'),
+    errorBehaviour: 'rollback',
   });
+  if (result.errors.length > 0) {
+    throw new AppError('conflict', result.errors[0]!.message, {
+      problemType: 'epcisException:ValidationException',
+      fields: result.errors.map((err) => ({
+        field: `eventList/${err.eventIndex ?? 0}/eventID`,
+        message: err.message,
+      })),
+    });
+  }
+  if (result.stored > 0) await enqueueStreamDispatch(trx, result.organisations);
+  return result;
 }
 
 function mapJob(job: Awaited<ReturnType<typeof repo.listCaptureJobs>>[number]) {

@@ -185,14 +185,52 @@ function visibilitySql(v: Visibility): RawBuilder<SqlBool> {
     : sql<SqlBool>`e.visible_to @> array[${v.organisationId}]::text[]`;
 }
 
-function whereSql(query: EventQuery, visibility: Visibility): RawBuilder<SqlBool> {
-  const conditions = [visibilitySql(visibility), ...query.filters.map(filterSql)];
-  return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
+/**
+ * Where a query reads from. The province reads `epcis_event` directly; an organisation reads its rows of
+ * `epcis_event_visibility` joined to the events, so that its indexes (organisation first, then time, record time or
+ * business step) serve the filter, the order and the paging. Filters on time and business step are repeated on the
+ * visibility row for the same reason.
+ */
+interface Source {
+  readonly from: RawBuilder<unknown>;
+  readonly id: RawBuilder<unknown>;
+  readonly column: (name: 'event_time' | 'record_time') => RawBuilder<unknown>;
+  readonly conditions: RawBuilder<SqlBool>[];
 }
 
-function sortColumn(query: EventQuery): RawBuilder<unknown> | null {
-  if (query.orderBy === 'eventTime') return sql.ref('e.event_time');
-  if (query.orderBy === 'recordTime') return sql.ref('e.record_time');
+function sourceFor(query: EventQuery, visibility: Visibility): Source {
+  const filters = query.filters.map(filterSql);
+  if (visibility.organisationId === null) {
+    return {
+      from: sql`epcis_event e`,
+      id: sql.ref('e.id'),
+      column: (name) => sql.ref(`e.${name}`),
+      conditions: filters,
+    };
+  }
+  const mirrored: RawBuilder<SqlBool>[] = [];
+  for (const f of query.filters) {
+    if (f.kind === 'time' && f.column !== 'error_declaration_time') {
+      mirrored.push(sql<SqlBool>`${sql.ref(`v.${f.column}`)} ${SQL_OPS[f.op]} ${f.value}::timestamptz`);
+    } else if (f.kind === 'column' && f.column === 'biz_step') {
+      mirrored.push(sql<SqlBool>`v.biz_step in (${sql.join(f.values)})`);
+    }
+  }
+  return {
+    from: sql`epcis_event_visibility v join epcis_event e on e.id = v.event_row`,
+    id: sql.ref('v.event_row'),
+    column: (name) => sql.ref(`v.${name}`),
+    conditions: [sql<SqlBool>`v.organisation_id = ${visibility.organisationId}`, ...mirrored, ...filters],
+  };
+}
+
+function whereSql(conditions: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
+  return conditions.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
+}
+
+function sortColumn(query: EventQuery, source: Source): RawBuilder<unknown> | null {
+  if (query.orderBy === 'eventTime') return source.column('event_time');
+  if (query.orderBy === 'recordTime') return source.column('record_time');
   return null;
 }
 
@@ -210,8 +248,9 @@ export async function countEvents(
   maxId: string,
   cap: number,
 ): Promise<number> {
+  const source = sourceFor(query, visibility);
   const r = await sql<{ n: number }>`select count(*)::int as n from (
-      select 1 from epcis_event e where e.id <= ${maxId}::bigint and ${whereSql(query, visibility)} limit ${cap}
+      select 1 from ${source.from} where ${source.id} <= ${maxId}::bigint and ${whereSql(source.conditions)} limit ${cap}
     ) c`.execute(db);
   return r.rows[0]?.n ?? 0;
 }
@@ -224,15 +263,17 @@ export async function selectEventPage(
   cursor: PageCursor,
   limit: number,
 ): Promise<StoredEvent[]> {
-  const column = sortColumn(query);
+  const source = sourceFor(query, visibility);
+  const id = source.id;
+  const column = sortColumn(query, source);
   const desc = query.orderDirection === 'DESC' && column !== null;
   const direction = sql.raw(desc ? 'desc' : 'asc');
   const cmp = sql.raw(desc ? '<' : '>');
   let keyset: RawBuilder<SqlBool>;
-  if (column === null) keyset = sql<SqlBool>`e.id > ${cursor.afterId}::bigint`;
-  else if (cursor.after === null) keyset = desc ? sql<SqlBool>`true` : sql<SqlBool>`e.id > ${cursor.afterId}::bigint`;
-  else keyset = sql<SqlBool>`(${column}, e.id) ${cmp} (${cursor.after}::timestamptz, ${cursor.afterId}::bigint)`;
-  const order = column === null ? sql`e.id asc` : sql`${column} ${direction}, e.id ${direction}`;
+  if (column === null) keyset = sql<SqlBool>`${id} > ${cursor.afterId}::bigint`;
+  else if (cursor.after === null) keyset = desc ? sql<SqlBool>`true` : sql<SqlBool>`${id} > ${cursor.afterId}::bigint`;
+  else keyset = sql<SqlBool>`(${column}, ${id}) ${cmp} (${cursor.after}::timestamptz, ${cursor.afterId}::bigint)`;
+  const order = column === null ? sql`${id} asc` : sql`${column} ${direction}, ${id} ${direction}`;
   const rows = await sql<{
     id: string;
     event_id: string;
@@ -242,8 +283,8 @@ export async function selectEventPage(
     document: Record<string, unknown>;
   }>`
     select e.id::text as id, e.event_id, e.record_time, ${column ?? sql`null::timestamptz`} as sort_value, e.namespaces, e.document
-    from epcis_event e
-    where e.id <= ${cursor.maxId}::bigint and ${keyset} and ${whereSql(query, visibility)}
+    from ${source.from}
+    where ${id} <= ${cursor.maxId}::bigint and ${keyset} and ${whereSql(source.conditions)}
     order by ${order}
     limit ${limit}
   `.execute(db);
@@ -257,6 +298,13 @@ export async function selectEventPage(
   }));
 }
 
+/** The events a caller may see, as a FROM clause: all of them, or an organisation's rows of the visibility table. */
+function visibleEvents(visibility: Visibility): RawBuilder<unknown> {
+  return visibility.organisationId === null
+    ? sql`epcis_event e`
+    : sql`epcis_event_visibility v join epcis_event e on e.id = v.event_row and v.organisation_id = ${visibility.organisationId}`;
+}
+
 /** Distinct values of a column over the events the caller may see (for `/bizSteps`, `/readPoints` …). */
 export async function distinctValues(
   db: Kysely<DB>,
@@ -267,8 +315,8 @@ export async function distinctValues(
 ): Promise<string[]> {
   const ref = sql.ref(`e.${column}`);
   const rows = await sql<{ v: string }>`
-    select distinct ${ref} as v from epcis_event e
-    where ${ref} is not null and ${visibilitySql(visibility)} ${after === null ? sql`` : sql`and ${ref} > ${after}`}
+    select distinct ${ref} as v from ${visibleEvents(visibility)}
+    where ${ref} is not null ${after === null ? sql`` : sql`and ${ref} > ${after}`}
     order by 1 limit ${limit}`.execute(db);
   return rows.rows.map((r) => r.v);
 }
@@ -281,8 +329,8 @@ export async function distinctEpcs(
   after: string | null,
 ): Promise<string[]> {
   const rows = await sql<{ v: string }>`
-    select distinct x.epc as v from epcis_event_epc x join epcis_event e on e.id = x.event_row
-    where not x.is_class and ${visibilitySql(visibility)} ${after === null ? sql`` : sql`and x.epc > ${after}`}
+    select distinct x.epc as v from ${visibleEvents(visibility)} join epcis_event_epc x on x.event_row = e.id
+    where not x.is_class ${after === null ? sql`` : sql`and x.epc > ${after}`}
     order by 1 limit ${limit}`.execute(db);
   return rows.rows.map((r) => r.v);
 }
@@ -353,7 +401,7 @@ export async function selectEventsAfter(
     where (e.commit_tx, e.id) > (${cursor.tx}::xid8, ${cursor.row}::bigint)
       and e.commit_tx < ${horizon}::xid8
       and e.record_time >= ${minRecordTime}
-      and ${whereSql(query, visibility)}
+      and ${whereSql([visibilitySql(visibility), ...query.filters.map(filterSql)])}
     order by e.commit_tx, e.id
     limit ${limit}
   `.execute(db);
@@ -374,9 +422,7 @@ export async function selectEventsAfter(
  * safe side.
  */
 export async function deliveryHorizon(db: Kysely<DB>): Promise<string> {
-  const r = await sql<{ horizon: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`.execute(
-    db,
-  );
+  const r = await sql<{ horizon: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`.execute(db);
   return r.rows[0]!.horizon;
 }
 
