@@ -86,6 +86,15 @@ const vi = {
   'gs1.error.bad_qualifier': 'Thành phần bổ trợ (qualifier) của Digital Link không hợp lệ hoặc sai thứ tự',
   'gs1.error.not_a_dl_attribute': 'AI ({ai}) không được phép nằm trong phần truy vấn của Digital Link',
   'gs1.error.compression': 'Không giải nén được Digital Link',
+  'trace.finding.yield_below_range': 'Hiệu suất {yield} thấp hơn khoảng dự kiến {min}–{max}',
+  'trace.finding.yield_above_range': 'Hiệu suất {yield} cao hơn khoảng dự kiến {min}–{max}',
+  'trace.finding.output_exceeds_input': 'Đầu ra ({output} {unit}) nhiều hơn đầu vào ({input} {unit})',
+  'trace.finding.incomparable_units': 'Không so sánh được các đơn vị đo (cần khai báo khối lượng tịnh của sản phẩm)',
+  'trace.finding.missing_quantity': 'Một số đầu vào hoặc đầu ra không ghi số lượng',
+  'trace.finding.shipped_more_than_available':
+    'Đã xuất và sử dụng {out} {unit}, nhiều hơn {in} {unit} đã sản xuất và nhận',
+  'trace.finding.received_less_than_shipped': 'Chỉ nhận {received} {unit} trong {shipped} {unit} đã gửi ({shipment})',
+  'trace.finding.received_more_than_shipped': 'Nhận {received} {unit}, nhiều hơn {shipped} {unit} đã gửi ({shipment})',
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -171,6 +180,16 @@ const en: Record<MessageKey, string> = {
   'gs1.error.bad_qualifier': 'Digital Link key qualifier not allowed or out of order',
   'gs1.error.not_a_dl_attribute': 'AI ({ai}) is not allowed in a Digital Link query string',
   'gs1.error.compression': 'The compressed Digital Link does not decode',
+  'trace.finding.yield_below_range': 'Yield {yield} is below the expected {min}–{max}',
+  'trace.finding.yield_above_range': 'Yield {yield} is above the expected {min}–{max}',
+  'trace.finding.output_exceeds_input': 'More came out ({output} {unit}) than went in ({input} {unit})',
+  'trace.finding.incomparable_units': "The units cannot be compared (register the products' net content)",
+  'trace.finding.missing_quantity': 'Some inputs or outputs carry no quantity',
+  'trace.finding.shipped_more_than_available':
+    'Shipped and used {out} {unit}, more than the {in} {unit} produced and received',
+  'trace.finding.received_less_than_shipped': 'Received {received} {unit} of the {shipped} {unit} shipped ({shipment})',
+  'trace.finding.received_more_than_shipped':
+    'Received {received} {unit}, more than the {shipped} {unit} shipped ({shipment})',
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };

@@ -29,6 +29,10 @@ describe('balanceTransformation', () => {
     expect(ok).toMatchObject({ input: 100, output: 45, unit: 'KGM', yield: 0.45, findings: [] });
     const low = balanceTransformation('t1', [kg('a', 100)], [kg('c', 30)], { min: 0.4, max: 0.5 });
     expect(low.findings).toEqual([expect.objectContaining({ code: 'yield_below_range', severity: 'medium' })]);
+    expect(low.findings[0]).toMatchObject({
+      messageKey: 'trace.finding.yield_below_range',
+      message: 'Yield 0.3 is below the expected 0.4–0.5',
+    });
     const high = balanceTransformation('t1', [kg('a', 100)], [kg('c', 120)], { min: 0.4, max: 0.5 });
     expect(high.findings).toEqual([expect.objectContaining({ code: 'yield_above_range', severity: 'high' })]);
   });

@@ -1,3 +1,5 @@
+import { t } from '../shared/messages.ts';
+
 /**
  * Mass balance, purely: does what came out of a transformation fit what went in, and does what a lot shipped fit
  * what it produced and received? Quantities are compared in one unit: the same UN/ECE Rec 20 code, or both converted
@@ -19,6 +21,8 @@ export type FindingCode =
 
 export interface Finding {
   readonly code: FindingCode;
+  /** The catalogue key (`trace.finding.<code>`); `details` fill its placeholders, `message` is its English text. */
+  readonly messageKey?: string;
   readonly severity: Severity;
   readonly subject: string;
   readonly message: string;
@@ -77,6 +81,15 @@ export function total(quantities: readonly Quantity[]): { byUnit: Map<string, nu
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
+/** The finding's message from the catalogue (English here; clients translate `messageKey` with `details`). */
+function described(f: Finding): Finding {
+  const messageKey = `trace.finding.${f.code}`;
+  const params = Object.fromEntries(
+    Object.entries(f.details).filter((e): e is [string, string | number] => e[1] !== null),
+  );
+  return { ...f, messageKey, message: t('en', messageKey, params) };
+}
+
 export interface TransformationBalance {
   readonly subject: string;
   readonly input: number | null;
@@ -120,7 +133,7 @@ export function balanceTransformation(
         details: { inputUnits: [...ins.byUnit.keys()].join(','), outputUnits: [...outs.byUnit.keys()].join(',') },
       });
     }
-    return { subject, input: null, output: null, unit: null, yield: null, findings };
+    return { subject, input: null, output: null, unit: null, yield: null, findings: findings.map(described) };
   }
   const input = ins.byUnit.get(common)!;
   const output = outs.byUnit.get(common)!;
@@ -163,7 +176,7 @@ export function balanceTransformation(
     output: round(output),
     unit: common,
     yield: ratio === null ? null : round(ratio),
-    findings,
+    findings: findings.map(described),
   };
 }
 
@@ -288,7 +301,7 @@ export function balanceLot(subject: string, movements: readonly Movement[], tole
     received: round(received),
     shipped: round(shipped),
     consumed: round(consumed),
-    findings,
+    findings: findings.map(described),
   };
 }
 

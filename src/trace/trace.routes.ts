@@ -73,6 +73,7 @@ type TraceQuery = Static<typeof TraceQuery>;
 
 const Finding = Type.Object({
   code: Type.String(),
+  messageKey: Type.Optional(Type.String()),
   severity: Type.String(),
   subject: Type.String(),
   message: Type.String(),
