@@ -136,7 +136,13 @@ afterAll(async () => t?.close());
 
 describe('identifiers and problems', () => {
   it('takes a Digital Link, an element string, an EPC URN or gtin + lot for the same lot', async () => {
-    await store(farm, [commission(lot(GTIN_SEED, 'ID1'), 10, FARM_GLN)]);
+    await store(farm, [
+      {
+        ...commission(lot(GTIN_SEED, 'ID1'), 10, FARM_GLN),
+        '@context': [{ ex: 'https://example.vn/epcis/' }],
+        ilmd: { 'ex:harvestArea': 'Hồ sen Tịnh Tâm', 'ex:harvestDate': '2026-04-30' },
+      },
+    ]);
     const forms = [
       `id=${encodeURIComponent(lot(GTIN_SEED, 'ID1'))}`,
       `id=${encodeURIComponent(`(01)${GTIN_SEED}(10)ID1`)}`,
@@ -148,6 +154,8 @@ describe('identifiers and problems', () => {
       expect(r.statusCode, `${f}: ${r.body}`).toBe(200);
       expect(r.json<TraceResult>().root).toBe(lot(GTIN_SEED, 'ID1'));
     }
+    const origin = (await trace(farm, 'back', lot(GTIN_SEED, 'ID1'))).nodes[0]!.events![0]!;
+    expect(origin).toMatchObject({ bizStep: 'commissioning', ilmd: { 'ex:harvestArea': 'Hồ sen Tịnh Tâm' } });
   });
 
   it('answers a problem document for a malformed identifier, 404 for one without visible events', async () => {

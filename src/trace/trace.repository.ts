@@ -174,6 +174,7 @@ export interface NodeEventRow {
   role: string;
   quantity: number | null;
   uom: string | null;
+  ilmd: Record<string, unknown> | null;
 }
 
 /** The events the viewer sees that mention any of the nodes, leaving out events declared erroneous. */
@@ -186,7 +187,8 @@ export async function nodeEvents(
   if (nodes.length === 0) return [];
   const result = await sql<NodeEventRow>`
     select x.epc, x.is_class, ev.id::text as event_row, ev.event_id, ev.event_type, ev.action, ev.biz_step,
-      ev.disposition, ev.event_time, ev.biz_location, ev.read_point, ev.owner_organisation_id, x.role, x.quantity, x.uom
+      ev.disposition, ev.event_time, ev.biz_location, ev.read_point, ev.owner_organisation_id, x.role, x.quantity, x.uom,
+      ev.document->'ilmd' as ilmd
     from epcis_event_epc x
     join epcis_event ev on ev.id = x.event_row
     where x.epc = any(${nodes}::text[]) and ${edgeVisible(viewer, 'ev')}

@@ -20,6 +20,7 @@ const TraceEvent = Type.Object({
   quantity: Nullable(Type.Number()),
   uom: Nullable(Type.String()),
   organisationId: Type.String(),
+  ilmd: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 
 const TraceNode = Type.Object({

@@ -42,6 +42,8 @@ export interface TraceEvent {
   readonly quantity: number | null;
   readonly uom: string | null;
   readonly organisationId: string;
+  /** Instance/lot master data the event gave (origin: harvest area, dates, certificates …), when it has any. */
+  readonly ilmd?: Record<string, unknown>;
 }
 
 export interface TraceOrganisation {
@@ -225,6 +227,7 @@ async function trace(
       quantity: e.quantity,
       uom: e.uom,
       organisationId: e.owner_organisation_id,
+      ...(e.ilmd ? { ilmd: e.ilmd } : {}),
     });
     eventsByNode.set(e.epc, list);
     const set = nodeOrgs.get(e.epc) ?? new Set<string>();
