@@ -165,6 +165,45 @@ describe('capture semantics', () => {
     expect(await countEvents()).toBe(before);
   });
 
+  it('records a later error declaration on the stored event (same hash), once', async () => {
+    const original = objectEvent('decl-1');
+    expect((await capture(t, headers, document([original]))).job).toMatchObject({ storedCount: 1 });
+    const declared = {
+      ...original,
+      errorDeclaration: {
+        declarationTime: '2026-05-02T09:00:00+07:00',
+        reason: 'incorrect_data',
+        correctiveEventIDs: ['urn:uuid:0c6a6f0e-2f0b-4d55-9a43-5b9f1e8d7a10'],
+      },
+    };
+    const again = await capture(t, headers, document([declared]));
+    expect(again.job).toMatchObject({ success: true, storedCount: 0, duplicateCount: 1 });
+    const found = await queryEvents(t, headers, {
+      EXISTS_errorDeclaration: 'true',
+      MATCH_epc: 'https://id.gs1.org/01/08935001234562/21/decl-1',
+    });
+    expect(found.events).toHaveLength(1);
+    expect(found.events[0]!.errorDeclaration).toMatchObject({ reason: 'incorrect_data' });
+    expect(
+      (await queryEvents(t, headers, { EQ_correctiveEventID: 'urn:uuid:0c6a6f0e-2f0b-4d55-9a43-5b9f1e8d7a10' })).events,
+    ).toHaveLength(1);
+    expect(
+      (
+        await queryEvents(t, headers, {
+          GE_errorDeclarationTime: '2026-05-02T00:00:00+07:00',
+          EQ_errorReason: 'incorrect_data',
+        })
+      ).events,
+    ).toHaveLength(1);
+    const later = {
+      ...declared,
+      errorDeclaration: { declarationTime: '2026-06-01T00:00:00+07:00', reason: 'did_not_occur' },
+    };
+    await capture(t, headers, document([later]));
+    const kept = await queryEvents(t, headers, { MATCH_epc: 'https://id.gs1.org/01/08935001234562/21/decl-1' });
+    expect(kept.events[0]!.errorDeclaration).toMatchObject({ reason: 'incorrect_data' });
+  });
+
   it('captures a single event synchronously at POST /epcis/events, once', async () => {
     const event = {
       '@context': 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',

@@ -105,6 +105,43 @@ export async function insertEvents(db: Transaction<DB>, rows: readonly EventRow[
   return inserted;
 }
 
+/**
+ * Adds a later error declaration to events the organisation has stored: the declaration time and reason columns,
+ * the `errorDeclaration` member of the document and the corrective-event links. An event that carries a
+ * declaration already keeps the first one.
+ */
+export async function recordErrorDeclarations(
+  db: Db,
+  organisationId: string,
+  rows: readonly EventRow[],
+): Promise<void> {
+  for (const r of rows) {
+    const updated = await sql<{ id: string }>`
+      update epcis_event set error_declaration_time = ${r.errorDeclarationTime}::timestamptz, error_reason = ${r.errorReason},
+        document = document || jsonb_build_object('errorDeclaration', ${JSON.stringify(r.document.errorDeclaration)}::jsonb)
+      where owner_organisation_id = ${organisationId} and event_hash = ${r.eventHash} and error_declaration_time is null
+      returning id::text as id
+    `.execute(db);
+    const row = updated.rows[0];
+    if (!row) continue;
+    const corrective = r.links.filter((l) => l.kind === 'correctiveEventID');
+    if (corrective.length > 0) {
+      await db
+        .insertInto('epcis_event_link')
+        .values(
+          corrective.map((l) => ({
+            event_row: row.id,
+            kind: l.kind,
+            type: l.type,
+            value: l.value,
+            organisation_id: null,
+          })),
+        )
+        .execute();
+    }
+  }
+}
+
 /** Which of these hashes the organisation has stored already (duplicates are idempotent re-captures). */
 export async function existingHashes(db: Db, organisationId: string, hashes: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();

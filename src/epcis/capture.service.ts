@@ -235,6 +235,12 @@ export async function storeEvents(
     context.organisationId,
     skipped.map((p) => p.hash),
   );
+  // EPCIS 2.0 §7.4.1.2: an error declaration is the same event captured again with `errorDeclaration` added; the
+  // hash leaves that out, so the event is already stored. Record the declaration on it (once) instead of ignoring it.
+  const declarations = rows.filter(
+    (r) => r.errorDeclarationTime !== null && !inserted.has(r.eventHash) && already.has(r.eventHash),
+  );
+  if (declarations.length > 0) await repo.recordErrorDeclarations(trx, context.organisationId, declarations);
   const errors: CaptureError[] = skipped
     .filter((p) => !already.has(p.hash))
     .map((p) => ({
