@@ -43,6 +43,25 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Requests Node's HTTP parser refuses (raw non-ASCII in the URL, malformed headers) never reach a route; they
+    // still get a problem document.
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return;
+      const tooLarge = (error as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify({
+        type: '/problems/validation',
+        title: 'Yêu cầu không hợp lệ / Malformed request',
+        status,
+        code: 'validation',
+        detail: tooLarge ? 'Request headers are too large' : 'The request could not be parsed: percent-encode the URL',
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+          `Content-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Connection: close\r\n\r\n${body}`,
+      );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler(async (error, request, reply) => sendProblem(reply, request, error));
