@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalDigitalLink } from '../identifiers/epc.ts';
-import type { EpcisEvent, ExtensionValue, QuantityElement } from './model.ts';
+import { STANDARD_EVENT_FIELDS, type EpcisEvent, type ExtensionValue, type QuantityElement } from './model.ts';
 import { STANDARD_NAMESPACES } from './namespaces.ts';
 import { cbvUrnToWebUri, expandTerm, type VocabularyName } from './vocabulary.ts';
 
@@ -30,39 +30,6 @@ export interface EventHashOptions {
 
 /** JSON-LD comments are annotations, not event content. */
 const ALWAYS_IGNORED = new Set(['{http://www.w3.org/2000/01/rdf-schema#}comment']);
-
-/** Fields that are not extensions; everything else on an event (a `prefix:local` key) is a user extension. */
-const STANDARD_EVENT_FIELDS = new Set([
-  'type',
-  '@context',
-  'eventTime',
-  'eventTimeZoneOffset',
-  'recordTime',
-  'eventID',
-  'certificationInfo',
-  'errorDeclaration',
-  'epcList',
-  'parentID',
-  'childEPCs',
-  'inputEPCList',
-  'outputEPCList',
-  'quantityList',
-  'childQuantityList',
-  'inputQuantityList',
-  'outputQuantityList',
-  'transformationID',
-  'action',
-  'bizStep',
-  'disposition',
-  'persistentDisposition',
-  'readPoint',
-  'bizLocation',
-  'bizTransactionList',
-  'sourceList',
-  'destinationList',
-  'sensorElementList',
-  'ilmd',
-]);
 
 const SENSOR_METADATA_ORDER = [
   'time',

@@ -215,3 +215,36 @@ export interface ParsedDocument {
   /** Findings that did not make the document invalid (e.g. lenient conversions); empty when none. */
   findings?: Finding[];
 }
+
+/** Fields that are not extensions; everything else on an event (a `prefix:local` key) is a user extension. */
+export const STANDARD_EVENT_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  '@context',
+  'eventTime',
+  'eventTimeZoneOffset',
+  'recordTime',
+  'eventID',
+  'certificationInfo',
+  'errorDeclaration',
+  'epcList',
+  'parentID',
+  'childEPCs',
+  'inputEPCList',
+  'outputEPCList',
+  'quantityList',
+  'childQuantityList',
+  'inputQuantityList',
+  'outputQuantityList',
+  'transformationID',
+  'action',
+  'bizStep',
+  'disposition',
+  'persistentDisposition',
+  'readPoint',
+  'bizLocation',
+  'bizTransactionList',
+  'sourceList',
+  'destinationList',
+  'sensorElementList',
+  'ilmd',
+]);

@@ -3,7 +3,7 @@ import { hasValidCheckDigit } from '../identifiers/check-digit.ts';
 import { digitalLinkToElements, epcUrnToElements } from '../identifiers/epc.ts';
 import type { Finding } from './errors.ts';
 import { EPCIS_JSON_SCHEMA } from './generated/epcis-json-schema.generated.ts';
-import { EVENT_TYPES, type EpcisEvent } from './model.ts';
+import { EVENT_TYPES, STANDARD_EVENT_FIELDS, type EpcisEvent } from './model.ts';
 import { isStandardTermOrUri, type VocabularyName } from './vocabulary.ts';
 
 let fast: ValidateFunction | undefined;
@@ -93,37 +93,6 @@ export function isDateTimeWithOffset(value: unknown): boolean {
   return d! <= new Date(Date.UTC(y!, mo, 0)).getUTCDate();
 }
 
-const STANDARD_KEYS = new Set([
-  'type',
-  '@context',
-  'eventTime',
-  'eventTimeZoneOffset',
-  'recordTime',
-  'eventID',
-  'certificationInfo',
-  'errorDeclaration',
-  'epcList',
-  'parentID',
-  'childEPCs',
-  'inputEPCList',
-  'outputEPCList',
-  'quantityList',
-  'childQuantityList',
-  'inputQuantityList',
-  'outputQuantityList',
-  'transformationID',
-  'action',
-  'bizStep',
-  'disposition',
-  'persistentDisposition',
-  'readPoint',
-  'bizLocation',
-  'bizTransactionList',
-  'sourceList',
-  'destinationList',
-  'sensorElementList',
-  'ilmd',
-]);
 const SENSOR_METADATA_KEYS = new Set([
   'time',
   'startTime',
@@ -324,7 +293,7 @@ export function semanticFindings(events: readonly EpcisEvent[], options: Semanti
       extensionKeys(`sensorElementList[${i}]`, element, new Set(['sensorMetadata', 'sensorReport']), add);
     });
     for (const key of Object.keys(e)) {
-      if (!STANDARD_KEYS.has(key) && !isNamespacedKey(key))
+      if (!STANDARD_EVENT_FIELDS.has(key) && !isNamespacedKey(key))
         add(key, 'user extension fields must be namespaced (prefix:name)');
     }
   });
