@@ -1,4 +1,5 @@
 import { withCheckDigit } from './check-digit.ts';
+import { DL_CONVENIENCE_ALPHAS } from './digital-link.ts';
 
 /**
  * EPC URN ⇄ GS1 Digital Link for the identifiers EPCIS events carry (GS1 EPC Tag Data Standard 2.x §6–§7 URN
@@ -10,30 +11,7 @@ import { withCheckDigit } from './check-digit.ts';
 export const CANONICAL_DL_DOMAIN = 'https://id.gs1.org';
 
 /** Digital Link short names (GS1 DL 1.0 compatibility) → AI. */
-const SHORT_NAMES: Record<string, string> = {
-  gtin: '01',
-  itip: '8006',
-  cpid: '8010',
-  gln: '414',
-  party: '417',
-  gsrnp: '8017',
-  gsrn: '8018',
-  gcn: '255',
-  sscc: '00',
-  gdti: '253',
-  ginc: '401',
-  gsin: '402',
-  giai: '8004',
-  grai: '8003',
-  gmn: '8013',
-  cpv: '22',
-  lot: '10',
-  ser: '21',
-  glnx: '254',
-  cpsn: '8011',
-  srin: '8019',
-  tpx: '235',
-};
+const SHORT_NAMES: Readonly<Record<string, string>> = DL_CONVENIENCE_ALPHAS;
 
 /** Primary key AI → the value syntax and the qualifiers allowed after it in a Digital Link path. */
 const PRIMARY_KEYS: Record<string, { pattern: RegExp; qualifiers: readonly string[] }> = {
