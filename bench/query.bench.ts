@@ -16,12 +16,7 @@ import type { Caller } from '../src/shared/caller.ts';
 import { ROLE_PERMISSIONS } from '../src/shared/caller.ts';
 import { gtinOf, glnOf } from './lib/events.ts';
 import { openBenchDatabase, rawClient } from './lib/postgres.ts';
-import { fmt, summarise } from './measure.ts';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { fmt, mulberry32, option, summarise } from './measure.ts';
 
 const ORGS = 50;
 const STEPS = ['commissioning', 'packing', 'shipping', 'receiving', 'storing', 'inspecting'];
@@ -302,15 +297,4 @@ async function generate(client: pg.Client, total: number, existingOrgs: string[]
   await client.query('analyze epcis_event_epc');
   await client.query('analyze epcis_event_visibility');
   console.log(`  indexes rebuilt in ${fmt((performance.now() - i0) / 1000, 0)} s`);
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

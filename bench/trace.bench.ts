@@ -21,12 +21,7 @@ import { walkSql } from '../src/trace/trace.repository.ts';
 import { traceBackward, traceForward } from '../src/trace/trace.service.ts';
 import { gtinOf } from './lib/events.ts';
 import { openBenchDatabase, rawClient } from './lib/postgres.ts';
-import { fmt, summarise } from './measure.ts';
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { fmt, mulberry32, option, summarise } from './measure.ts';
 
 const ORGS = 50;
 const LEVELS = 11; // ten transformations
@@ -221,15 +216,4 @@ async function generate(client: pg.Client, total: number): Promise<void> {
   for (const ix of indexes) await client.query(ix.indexdef);
   for (const table of ['epcis_event', 'epcis_event_epc', 'lot_edge']) await client.query(`analyze ${table}`);
   console.log(`  indexes rebuilt in ${fmt((performance.now() - i0) / 1000, 0)} s`);
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
