@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { RoutePlugin } from '../http/context.ts';
 import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { AppError } from '../shared/errors.ts';
+import { fsmaCsvOf, fsmaXlsx, lotExport } from './export.service.ts';
 import { acknowledgeRecall, closeRecall, getRecall, listRecalls, openRecall, SEVERITIES } from './recall.service.ts';
 import { massBalance, parseTraceIdentifier, traceBackward, traceForward, MAX_DEPTH_LIMIT } from './trace.service.ts';
 
@@ -181,6 +182,44 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
       const yieldRange =
         minYield !== undefined && maxYield !== undefined ? { min: minYield, max: maxYield } : undefined;
       return massBalance(db, request.caller, parseTraceIdentifier(request.query), { yieldRange });
+    },
+  );
+
+  const exportFile = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-80) || 'lot';
+  app.get(
+    '/trace/export.xlsx',
+    {
+      schema: {
+        tags: ['trace'],
+        summary: 'FSMA 204-style sortable spreadsheet of a lot: one sheet per critical tracking event (XLSX)',
+        querystring: Type.Object(IdentifierQuery),
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const exported = await lotExport(db, request.caller, parseTraceIdentifier(request.query));
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="trace-${exportFile(exported.root)}.xlsx"`)
+        .send(await fsmaXlsx(exported));
+    },
+  );
+  app.get(
+    '/trace/export.csv',
+    {
+      schema: {
+        tags: ['trace'],
+        summary: 'FSMA 204-style sortable spreadsheet of a lot as one CSV (a column names the critical tracking event)',
+        querystring: Type.Object(IdentifierQuery),
+        response: { 200: Type.String(), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const exported = await lotExport(db, request.caller, parseTraceIdentifier(request.query));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="trace-${exportFile(exported.root)}.csv"`)
+        .send(fsmaCsvOf(exported));
     },
   );
 
