@@ -10,6 +10,7 @@ import {
   type Caller,
 } from '../shared/caller.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { sheetsOf, type LotExport } from './export.service.ts';
 import { traceBackward, traceForward, type TraceNode } from './trace.service.ts';
 
 /**
@@ -53,6 +54,48 @@ export interface RecallView {
    */
   readonly impact: RecallImpact;
   readonly acknowledgements: { organisationId: string; acknowledgedAt: string | null; note: string | null }[];
+  /** The stopwatch: when each step was reached and how long it took (a mock recall and a real one alike). */
+  readonly timings: RecallTimings;
+}
+
+/** The steps of a recall's workflow, in order. */
+export const RECALL_STEPS = ['opened', 'impact_computed', 'spreadsheet_produced', 'acknowledged', 'closed'] as const;
+export type RecallStep = (typeof RECALL_STEPS)[number];
+
+export interface RecallTimings {
+  /** Every step, reached or not; `durationMs` is the time since the step before it that was reached. */
+  readonly steps: { step: RecallStep; at: string | null; durationMs: number | null }[];
+  /** From opened to closed, or to the last step reached while the recall is open. */
+  readonly totalMs: number;
+  readonly complete: boolean;
+}
+
+/** The stopwatch over the recorded step times (pure). */
+export function recallTimings(reached: ReadonlyMap<string, Date>): RecallTimings {
+  let previous: Date | undefined;
+  let last: Date | undefined;
+  const opened = reached.get('opened');
+  const steps = RECALL_STEPS.map((step) => {
+    const at = reached.get(step);
+    if (!at) return { step, at: null, durationMs: null };
+    const durationMs = previous ? Math.max(0, at.getTime() - previous.getTime()) : 0;
+    previous = at;
+    if (!last || at > last) last = at;
+    return { step, at: at.toISOString(), durationMs };
+  });
+  return {
+    steps,
+    totalMs: opened && last ? Math.max(0, last.getTime() - opened.getTime()) : 0,
+    complete: RECALL_STEPS.every((s) => reached.has(s)),
+  };
+}
+
+async function recordStep(db: Kysely<DB>, id: string, step: RecallStep, at: Date = new Date()): Promise<void> {
+  await db
+    .insertInto('recall_step')
+    .values({ recall_id: id, step, at })
+    .onConflict((oc) => oc.columns(['recall_id', 'step']).doNothing())
+    .execute();
 }
 
 function quantitiesOf(node: TraceNode): { quantity: number; uom: string }[] {
@@ -108,6 +151,7 @@ export interface OpenRecallInput {
  */
 export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenRecallInput): Promise<RecallView> {
   requirePermission(caller, 'recall:manage');
+  const openedAt = new Date();
   const reason = input.reason.trim();
   if (reason === '')
     throw new AppError('validation', 'Give a reason', { fields: [{ field: 'reason', message: 'required' }] });
@@ -117,6 +161,7 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
   // The opener must see each lot (404 otherwise): the same check as a trace.
   for (const lot of lots) await traceBackward(db, caller, lot, { maxDepth: 1 });
   const impact = await recallImpact(db, lots);
+  const impactAt = new Date();
   const id = randomUUID();
   const opener = callerOrganisation(caller) ?? null;
   await db.transaction().execute(async (trx) => {
@@ -136,6 +181,7 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
         mock: input.mock ?? false,
         lots,
         impact: JSON.stringify(impact),
+        opened_at: openedAt,
       })
       .execute();
     const affected = new Set(impact.organisations.map((o) => o.id));
@@ -144,6 +190,15 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
         .insertInto('recall_organisation')
         .values([...affected].map((organisation_id) => ({ recall_id: id, organisation_id })))
         .execute();
+    await trx
+      .insertInto('recall_step')
+      .values([
+        { recall_id: id, step: 'opened', at: openedAt },
+        { recall_id: id, step: 'impact_computed', at: impactAt },
+        // Nobody to hear from: every affected organisation has acknowledged.
+        ...(affected.size === 0 ? [{ recall_id: id, step: 'acknowledged', at: impactAt }] : []),
+      ])
+      .execute();
   });
   return getRecall(db, caller, id);
 }
@@ -159,6 +214,13 @@ async function loadVisible(db: Kysely<DB>, caller: Caller, id: string) {
   const affected = own !== undefined && acks.some((a) => a.organisation_id === own);
   if (!full && !opener && !affected) throw notFound('Recall');
   return { recall, acks, full, opener, own };
+}
+
+async function timingsOf(db: Kysely<DB>, id: string, openedAt: Date): Promise<RecallTimings> {
+  const rows = await db.selectFrom('recall_step').select(['step', 'at']).where('recall_id', '=', id).execute();
+  const reached = new Map(rows.map((r) => [r.step, new Date(r.at)]));
+  if (!reached.has('opened')) reached.set('opened', new Date(openedAt));
+  return recallTimings(reached);
 }
 
 export async function getRecall(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
@@ -189,6 +251,7 @@ export async function getRecall(db: Kysely<DB>, caller: Caller, id: string): Pro
         acknowledgedAt: a.acknowledged_at ? new Date(a.acknowledged_at).toISOString() : null,
         note: a.note,
       })),
+    timings: await timingsOf(db, recall.id, recall.opened_at),
   };
 }
 
@@ -220,6 +283,13 @@ export async function acknowledgeRecall(
     .where('recall_id', '=', id)
     .where('organisation_id', '=', own)
     .execute();
+  const waiting = await db
+    .selectFrom('recall_organisation')
+    .select('organisation_id')
+    .where('recall_id', '=', id)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+  if (!waiting) await recordStep(db, id, 'acknowledged');
   return getRecall(db, caller, id);
 }
 
@@ -230,7 +300,9 @@ export async function closeRecall(db: Kysely<DB>, caller: Caller, id: string): P
   if (!full && !opener)
     throw new AppError('forbidden', 'Only the organisation that opened the recall, or the province, closes it');
   if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed already');
-  await db.updateTable('recall').set({ status: 'closed', closed_at: new Date() }).where('id', '=', id).execute();
+  const closedAt = new Date();
+  await db.updateTable('recall').set({ status: 'closed', closed_at: closedAt }).where('id', '=', id).execute();
+  await recordStep(db, id, 'closed', closedAt);
   return getRecall(db, caller, id);
 }
 
@@ -256,4 +328,29 @@ export async function listRecalls(db: Kysely<DB>, caller: Caller, limit = 50): P
   }
   const ids = await query.execute();
   return Promise.all(ids.map((r) => getRecall(db, caller, r.id)));
+}
+
+/**
+ * The FSMA 204-style spreadsheet of a recall: the backward and forward traces of its lots as the caller may see
+ * them (the province and a recall's opener usually; an affected organisation sees its own part). The first one
+ * produced stops the stopwatch's "spreadsheet produced" step.
+ */
+export async function recallSpreadsheet(db: Kysely<DB>, caller: Caller, id: string): Promise<LotExport> {
+  const { recall } = await loadVisible(db, caller, id);
+  const traces = [];
+  for (const lot of recall.lots) {
+    traces.push(await traceBackward(db, caller, lot).catch(notVisible));
+    traces.push(await traceForward(db, caller, lot).catch(notVisible));
+  }
+  const sheets = await sheetsOf(
+    db,
+    traces.filter((t) => t !== null),
+  );
+  await recordStep(db, id, 'spreadsheet_produced');
+  return { root: recall.lots[0] ?? id, sheets };
+}
+
+function notVisible(e: unknown): null {
+  if (e instanceof AppError && e.code === 'not_found') return null;
+  throw e;
 }

@@ -3,7 +3,16 @@ import type { RoutePlugin } from '../http/context.ts';
 import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { AppError } from '../shared/errors.ts';
 import { fsmaCsvOf, fsmaXlsx, lotExport } from './export.service.ts';
-import { acknowledgeRecall, closeRecall, getRecall, listRecalls, openRecall, SEVERITIES } from './recall.service.ts';
+import {
+  acknowledgeRecall,
+  closeRecall,
+  getRecall,
+  listRecalls,
+  openRecall,
+  RECALL_STEPS,
+  recallSpreadsheet,
+  SEVERITIES,
+} from './recall.service.ts';
 import { massBalance, parseTraceIdentifier, traceBackward, traceForward, MAX_DEPTH_LIMIT } from './trace.service.ts';
 
 const Organisation = Type.Object({ id: Type.String(), name: Type.String() });
@@ -136,6 +145,17 @@ const RecallResponse = Type.Object({
       note: Nullable(Type.String()),
     }),
   ),
+  timings: Type.Object({
+    steps: Type.Array(
+      Type.Object({
+        step: Type.String({ description: RECALL_STEPS.join(' → ') }),
+        at: Nullable(Type.String({ format: 'date-time' })),
+        durationMs: Nullable(Type.Number({ description: 'Since the step before it that was reached' })),
+      }),
+    ),
+    totalMs: Type.Number({ description: 'From opened to closed, or to the last step reached' }),
+    complete: Type.Boolean(),
+  }),
 });
 
 /** `/api/trace`: backward and forward traces and the mass balance of a lot; `/api/recalls`. */
@@ -279,6 +299,24 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => acknowledgeRecall(db, request.caller, request.params.id, request.body),
+  );
+  app.get(
+    '/recalls/:id/export.xlsx',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'The FSMA 204-style spreadsheet of the recalled lots (XLSX); the first one stops its stopwatch step',
+        params: IdParams,
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const exported = await recallSpreadsheet(db, request.caller, request.params.id);
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="recall-${request.params.id}.xlsx"`)
+        .send(await fsmaXlsx(exported));
+    },
   );
   app.post(
     '/recalls/:id/close',

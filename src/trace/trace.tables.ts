@@ -55,7 +55,15 @@ export interface RecallOrganisationTable {
   note: string | null;
 }
 
+/** When a recall reached a step of its workflow (the stopwatch). */
+export interface RecallStepTable {
+  recall_id: string;
+  step: string;
+  at: Timestamp;
+}
+
 export interface RecallTables {
   recall: RecallTable;
   recall_organisation: RecallOrganisationTable;
+  recall_step: RecallStepTable;
 }

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../src/identifiers/check-digit.ts';
+import ExcelJS from 'exceljs';
+import { recallTimings, RECALL_STEPS, type RecallView } from '../src/trace/recall.service.ts';
+import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
+import { capture } from './helpers/epcis.ts';
+
+let t: TestApp;
+let farm: Record<string, string>;
+let factory: Record<string, string>;
+let shop: Record<string, string>;
+let outsider: Record<string, string>;
+let province: Record<string, string>;
+let farmId: string;
+let factoryId: string;
+let shopId: string;
+
+const FARM_GLN = withCheckDigit('893500120000');
+const FACTORY_GLN = withCheckDigit('893500220000');
+const SHOP_GLN = withCheckDigit('893500320000');
+const SEED = `https://id.gs1.org/01/${withCheckDigit('0893500120001')}/10/R1`;
+const DRIED = `https://id.gs1.org/01/${withCheckDigit('0893500120002')}/10/R1`;
+const OTHER = `https://id.gs1.org/01/${withCheckDigit('0893500120002')}/10/R2`;
+
+const doc = (events: object[]) =>
+  JSON.stringify({
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: '2026-05-01T00:00:00Z',
+    epcisBody: { eventList: events },
+  });
+const base = (h: number) => ({
+  eventTime: new Date(Date.UTC(2026, 4, 1, h)).toISOString(),
+  eventTimeZoneOffset: '+07:00',
+});
+const ship = (h: number, epcClass: string, quantity: number, from: string, to: string) => ({
+  type: 'ObjectEvent',
+  ...base(h),
+  action: 'OBSERVE',
+  bizStep: 'shipping',
+  quantityList: [{ epcClass, quantity, uom: 'KGM' }],
+  sourceList: [{ type: 'owning_party', source: `https://id.gs1.org/417/${from}` }],
+  destinationList: [{ type: 'owning_party', destination: `https://id.gs1.org/417/${to}` }],
+});
+
+async function store(headers: Record<string, string>, events: object[]) {
+  expect((await capture(t, headers, doc(events))).job).toMatchObject({ success: true });
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  farmId = await makeOrganisation(t.db, { name: 'HTX Sen Tịnh Tâm' });
+  factoryId = await makeOrganisation(t.db, { name: 'Công ty Chế biến Sen Huế' });
+  shopId = await makeOrganisation(t.db, { name: 'Cửa hàng Đặc sản Huế' });
+  const outsiderId = await makeOrganisation(t.db);
+  for (const [id, gln] of [
+    [farmId, FARM_GLN],
+    [factoryId, FACTORY_GLN],
+    [shopId, SHOP_GLN],
+  ] as const)
+    await t.db.updateTable('organisation').set({ primary_gln: gln }).where('id', '=', id).execute();
+  const perms = ['epcis:capture', 'epcis:query', 'recall:manage'] as const;
+  farm = (await apiKeyFor(t, farmId, [...perms])).headers;
+  factory = (await apiKeyFor(t, factoryId, [...perms])).headers;
+  shop = (await apiKeyFor(t, shopId, [...perms])).headers;
+  outsider = (await apiKeyFor(t, outsiderId, [...perms])).headers;
+  province = (await signInAs(t, await makeOrganisation(t.db, { kind: 'authority' }), 'province_admin')).headers;
+  await store(farm, [
+    {
+      type: 'ObjectEvent',
+      ...base(1),
+      action: 'ADD',
+      bizStep: 'commissioning',
+      quantityList: [{ epcClass: SEED, quantity: 100, uom: 'KGM' }],
+    },
+    ship(2, SEED, 100, FARM_GLN, FACTORY_GLN),
+  ]);
+  await store(factory, [
+    {
+      type: 'TransformationEvent',
+      ...base(3),
+      inputQuantityList: [{ epcClass: SEED, quantity: 100, uom: 'KGM' }],
+      outputQuantityList: [{ epcClass: DRIED, quantity: 70, uom: 'KGM' }],
+      bizLocation: { id: `https://id.gs1.org/414/${FACTORY_GLN}` },
+    },
+    ship(4, DRIED, 70, FACTORY_GLN, SHOP_GLN),
+    {
+      type: 'ObjectEvent',
+      ...base(5),
+      action: 'ADD',
+      bizStep: 'commissioning',
+      quantityList: [{ epcClass: OTHER, quantity: 5, uom: 'KGM' }],
+    },
+  ]);
+});
+afterAll(async () => t?.close());
+
+async function post(headers: Record<string, string>, url: string, payload: object) {
+  return t.app.inject({ method: 'POST', url, headers, payload });
+}
+
+describe('recall stopwatch', () => {
+  it('times each step of a mock recall: opened → impact → spreadsheet → acknowledged → closed', async () => {
+    const opened = await post(province, '/api/recalls', {
+      lots: [SEED],
+      reason: 'Diễn tập thu hồi hạt sen',
+      severity: 'medium',
+      mock: true,
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const recall = opened.json<RecallView>();
+    expect(recall.mock).toBe(true);
+    expect(recall.timings.steps.map((s) => s.step)).toEqual([...RECALL_STEPS]);
+    expect(recall.timings.steps.map((s) => s.at !== null)).toEqual([true, true, false, false, false]);
+    expect(recall.timings.complete).toBe(false);
+    expect(recall.timings.steps[0]!.at).toBe(recall.openedAt);
+
+    const xlsx = await t.app.inject({ url: `/api/recalls/${recall.id}/export.xlsx`, headers: province });
+    expect(xlsx.statusCode, xlsx.body).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['commissioning', 'transformation', 'shipping']);
+    // A second download does not move the step.
+    const first = (await t.app.inject({ url: `/api/recalls/${recall.id}`, headers: province })).json<RecallView>();
+    const producedAt = first.timings.steps[2]!.at;
+    expect(producedAt).not.toBeNull();
+    await t.app.inject({ url: `/api/recalls/${recall.id}/export.xlsx`, headers: province });
+
+    for (const headers of [farm, factory]) {
+      const ack = await post(headers, `/api/recalls/${recall.id}/acknowledgements`, {});
+      expect(ack.statusCode, ack.body).toBe(200);
+      // Not all have acknowledged yet.
+      expect(ack.json<RecallView>().timings.steps[3]!.at).toBeNull();
+    }
+    await post(shop, `/api/recalls/${recall.id}/acknowledgements`, { note: 'Đã kiểm tra kho' });
+    const closed = await post(province, `/api/recalls/${recall.id}/close`, {});
+    expect(closed.statusCode, closed.body).toBe(200);
+    const done = closed.json<RecallView>();
+    expect(done.timings.complete).toBe(true);
+    expect(done.timings.steps[2]!.at).toBe(producedAt);
+    expect(done.timings.steps.at(-1)!.at).toBe(done.closedAt);
+    const times = done.timings.steps.map((s) => Date.parse(s.at!));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // Each duration is the time since the step before; the total is opened → closed, and their sum.
+    done.timings.steps.forEach((s, i) => expect(s.durationMs).toBe(i === 0 ? 0 : times[i]! - times[i - 1]!));
+    expect(done.timings.totalMs).toBe(times[4]! - times[0]!);
+    expect(done.timings.totalMs).toBe(done.timings.steps.reduce((sum, s) => sum + s.durationMs!, 0));
+  });
+
+  it('a real recall records the same steps; an affected organisation sees the timings too', async () => {
+    const r = await post(factory, '/api/recalls', { lots: [DRIED], reason: 'Nấm mốc', severity: 'high' });
+    expect(r.statusCode, r.body).toBe(201);
+    const recall = r.json<RecallView>();
+    expect(recall.mock).toBe(false);
+    await post(factory, `/api/recalls/${recall.id}/acknowledgements`, {});
+    const asShop = await post(shop, `/api/recalls/${recall.id}/acknowledgements`, {});
+    expect(asShop.json<RecallView>().timings.steps.map((s) => s.at !== null)).toEqual([true, true, false, true, false]);
+    const outsiderXlsx = await t.app.inject({ url: `/api/recalls/${recall.id}/export.xlsx`, headers: outsider });
+    expect(outsiderXlsx.statusCode).toBe(404);
+  });
+
+  it('computes durations over the steps reached, skipping the ones not reached', () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+    const timings = recallTimings(
+      new Map([
+        ['opened', at(0)],
+        ['impact_computed', at(2)],
+        ['acknowledged', at(10)],
+      ]),
+    );
+    expect(timings.steps.map((s) => s.durationMs)).toEqual([0, 2000, null, 8000, null]);
+    expect(timings).toMatchObject({ totalMs: 10_000, complete: false });
+  });
+});
