@@ -404,3 +404,119 @@ describe('OpenTraceability query expectations', () => {
     }
   });
 });
+
+describe('master data: HASATTR, EQATTR and the WD_ hierarchy', () => {
+  it('answers attribute and hierarchy queries from the master data a document header declares', async () => {
+    const org = await makeOrganisation(t.db);
+    const key = (await apiKeyFor(t, org, ['epcis:capture', 'epcis:query'])).headers;
+    const warehouse = 'urn:epc:id:sgln:8935003.00001.0';
+    const cold = 'urn:epc:id:sgln:8935003.00001.1';
+    const body = JSON.stringify({
+      '@context': CONTEXT,
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: '2026-05-01T00:00:00Z',
+      epcisHeader: {
+        epcisMasterData: {
+          vocabularyList: [
+            {
+              type: 'urn:epcglobal:epcis:vtype:BusinessLocation',
+              vocabularyElementList: [
+                {
+                  id: warehouse,
+                  attributes: [
+                    { id: 'urn:epcglobal:cbv:mda:sst', attribute: '201' },
+                    { id: 'urn:epcglobal:cbv:mda:name', attribute: 'Kho Đông Ba' },
+                  ],
+                  children: [cold],
+                },
+                { id: cold, attributes: [{ id: 'urn:epcglobal:cbv:mda:ssa', attribute: '402' }] },
+              ],
+            },
+          ],
+        },
+      },
+      epcisBody: {
+        eventList: [
+          {
+            type: 'ObjectEvent',
+            ...base('2026-05-06T08:00:00+07:00'),
+            action: 'OBSERVE',
+            bizStep: 'storing',
+            epcList: [sgtin(GTIN_PACK, 'MD1')],
+            bizLocation: { id: cold },
+          },
+          {
+            type: 'ObjectEvent',
+            ...base('2026-05-06T09:00:00+07:00'),
+            action: 'OBSERVE',
+            bizStep: 'storing',
+            epcList: [sgtin(GTIN_PACK, 'MD2')],
+            bizLocation: { id: warehouse },
+          },
+        ],
+      },
+    });
+    expect((await capture(t, key, body)).job).toMatchObject({ success: true, storedCount: 2 });
+    expect(await count(key, { HASATTR_bizLocation: 'urn:epcglobal:cbv:mda:sst' })).toBe(1);
+    expect(await count(key, { 'EQATTR_bizLocation_urn:epcglobal:cbv:mda:sst': '201' })).toBe(1);
+    expect(await count(key, { 'EQATTR_bizLocation_urn:epcglobal:cbv:mda:sst': '999' })).toBe(0);
+    expect(await count(key, { HASATTR_bizLocation: 'urn:epcglobal:cbv:mda:ssa' })).toBe(1);
+    expect(await count(key, { WD_bizLocation: warehouse })).toBe(2);
+    expect(await count(key, { WD_bizLocation: cold })).toBe(1);
+    // Another organisation's master data does not describe this one's events.
+    expect(await count(outsider, { HASATTR_bizLocation: 'urn:epcglobal:cbv:mda:sst' })).toBe(0);
+  });
+
+  it('walks the registry location hierarchy for WD_ too', async () => {
+    const org = await makeOrganisation(t.db);
+    const key = (await apiKeyFor(t, org, ['epcis:capture', 'epcis:query'])).headers;
+    const parentId = crypto.randomUUID();
+    const childId = crypto.randomUUID();
+    const location = (id: string, gln: string, parent: string | null) => ({
+      id,
+      organisation_id: org,
+      gln,
+      name: 'Kho',
+      name_en: null,
+      kind: 'warehouse',
+      latitude: null,
+      longitude: null,
+      growing_area_code: null,
+      packing_house_code: null,
+      parent_id: parent,
+      address: null,
+      province_code: '46',
+      commune_code: null,
+      commune_name: null,
+    });
+    await t.db
+      .insertInto('location')
+      .values(location(parentId, '8935004000003', null))
+      .execute();
+    await t.db
+      .insertInto('location')
+      .values(location(childId, '8935004000010', parentId))
+      .execute();
+    const events = [
+      {
+        type: 'ObjectEvent',
+        ...base('2026-05-07T08:00:00+07:00'),
+        action: 'OBSERVE',
+        epcList: [sgtin(GTIN_PACK, 'WD1')],
+        bizLocation: { id: sgln('8935004000010') },
+      },
+      {
+        type: 'ObjectEvent',
+        ...base('2026-05-07T09:00:00+07:00'),
+        action: 'OBSERVE',
+        epcList: [sgtin(GTIN_PACK, 'WD2')],
+        readPoint: { id: sgln('8935004000003') },
+      },
+    ];
+    expect((await capture(t, key, doc(events))).job).toMatchObject({ success: true, storedCount: 2 });
+    expect(await count(key, { WD_bizLocation: sgln('8935004000003') })).toBe(1);
+    expect(await count(key, { WD_readPoint: 'urn:epc:id:sgln:8935004.00000.0' })).toBe(1);
+    expect(await count(key, { WD_bizLocation: sgln('8935004000010') })).toBe(1);
+  });
+});

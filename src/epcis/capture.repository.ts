@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { CaptureError } from './epcis.tables.ts';
-import type { IndexedEpc, IndexedLink } from './event-index.ts';
+import { identifierKeyParts, type IndexedEpc, type IndexedLink } from './event-index.ts';
+import type { MasterData } from './model.ts';
 
 /** SQL of capture: capture jobs, and the batched insert of events with their identifier and link rows. */
 
@@ -138,6 +139,28 @@ export async function recordErrorDeclarations(
           })),
         )
         .execute();
+    }
+  }
+}
+
+/**
+ * Stores the master data of a document header for the capturing organisation: attributes merge into what it
+ * declared before (a later value wins), children replace the previous list. Identifiers are kept in canonical form
+ * so that queries match them against the events' fields.
+ */
+export async function upsertMasterData(db: Db, organisationId: string, masterData: MasterData): Promise<void> {
+  for (const vocabulary of masterData.vocabularyList) {
+    for (const element of vocabulary.vocabularyElementList) {
+      const attributes = Object.fromEntries((element.attributes ?? []).map((a) => [a.id, a.attribute]));
+      const children = (element.children ?? []).map((c) => identifierKeyParts(c).canonical);
+      await sql`
+        insert into epcis_master_data (organisation_id, vocabulary_type, element_id, attributes, children)
+        values (${organisationId}, ${vocabulary.type}, ${identifierKeyParts(element.id).canonical}, ${JSON.stringify(attributes)}::jsonb, ${children}::text[])
+        on conflict (organisation_id, vocabulary_type, element_id) do update
+          set attributes = epcis_master_data.attributes || excluded.attributes,
+              children = case when cardinality(excluded.children) > 0 then excluded.children else epcis_master_data.children end,
+              updated_at = now()
+      `.execute(db);
     }
   }
 }

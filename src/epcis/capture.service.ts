@@ -19,7 +19,7 @@ import { EpcisValidationError, type Finding } from './errors.ts';
 import { eventHash } from './event-hash.ts';
 import { glnOf, indexEpcs, indexLinks, identifierKeyParts } from './event-index.ts';
 import { parseEpcisDocument } from './index.ts';
-import type { EpcisEvent } from './model.ts';
+import type { EpcisEvent, MasterData } from './model.ts';
 import { enqueueStreamDispatch } from './subscription.service.ts';
 
 /**
@@ -49,6 +49,7 @@ export interface CaptureInput {
 interface CapturePayload {
   events: EpcisEvent[];
   namespaces: Record<string, string>;
+  masterData?: MasterData;
 }
 
 function toCaptureErrors(findings: readonly Finding[]): CaptureError[] {
@@ -81,7 +82,10 @@ const CAPTURE_PARSE = { xmlElementOrder: 'strict' } as const;
 function parseForCapture(input: CaptureInput): { payload: CapturePayload; errors: CaptureError[] } {
   try {
     const parsed = parseEpcisDocument(input.body, input.format, CAPTURE_PARSE);
-    return { payload: { events: parsed.events, namespaces: parsed.namespaces }, errors: [] };
+    return {
+      payload: withMasterData({ events: parsed.events, namespaces: parsed.namespaces }, parsed.masterData),
+      errors: [],
+    };
   } catch (e) {
     if (!(e instanceof EpcisValidationError)) throw e;
     if (input.errorBehaviour !== 'proceed' || e.findings.some((f) => f.eventIndex === undefined))
@@ -90,7 +94,10 @@ function parseForCapture(input: CaptureInput): { payload: CapturePayload; errors
     const parsed = parseEpcisDocument(input.body, input.format, { ...CAPTURE_PARSE, lenient: true });
     const bad = new Set(e.findings.map((f) => f.eventIndex));
     return {
-      payload: { events: parsed.events.filter((_, i) => !bad.has(i)), namespaces: parsed.namespaces },
+      payload: withMasterData(
+        { events: parsed.events.filter((_, i) => !bad.has(i)), namespaces: parsed.namespaces },
+        parsed.masterData,
+      ),
       errors: toCaptureErrors(e.findings),
     };
   }
@@ -154,6 +161,12 @@ interface StoreContext {
   readonly captureJobId: string | null;
   readonly channel: string;
   readonly errorBehaviour: ErrorBehaviour;
+  /** The document header's master data, stored for the capturing organisation. */
+  readonly masterData?: MasterData | undefined;
+}
+
+function withMasterData(payload: CapturePayload, masterData: MasterData | undefined): CapturePayload {
+  return masterData && masterData.vocabularyList.length > 0 ? { ...payload, masterData } : payload;
 }
 
 /**
@@ -167,6 +180,7 @@ export async function storeEvents(
   namespaces: Record<string, string>,
   context: StoreContext,
 ): Promise<StoreResult> {
+  if (context.masterData) await repo.upsertMasterData(trx, context.organisationId, context.masterData);
   const prepared = events.map((event, index) => {
     const hash = eventHash(event, namespaces);
     const eventId = typeof event.eventID === 'string' && event.eventID !== '' ? event.eventID : hash;
@@ -282,6 +296,7 @@ export async function processCaptureJob(payload: unknown, context: JobContext): 
   try {
     await db.transaction().execute(async (trx) => {
       const result = await storeEvents(trx, stored.events, stored.namespaces, {
+        masterData: stored.masterData,
         organisationId: job.organisation_id,
         viaOrganisationId: job.via_organisation_id,
         captureJobId: job.id,
@@ -358,6 +373,7 @@ export async function captureWithin(trx: Transaction<DB>, caller: Caller, input:
   }
   const provider = acting.viaDelegation ? (callerOrganisation(caller) ?? null) : null;
   const result = await storeEvents(trx, parsed.events, parsed.namespaces, {
+    masterData: parsed.masterData,
     organisationId: acting.organisationId,
     viaOrganisationId: provider,
     captureJobId: null,

@@ -131,7 +131,17 @@ export interface EpcisEventVisibilityTable {
   biz_step: string | null;
 }
 
+export interface EpcisMasterDataTable {
+  organisation_id: string;
+  vocabulary_type: string;
+  element_id: string;
+  attributes: ColumnType<Record<string, unknown>, string, string>;
+  children: ColumnType<string[], string[], string[]>;
+  updated_at: Timestamp;
+}
+
 export interface EpcisTables {
+  epcis_master_data: EpcisMasterDataTable;
   epcis_event_visibility: EpcisEventVisibilityTable;
   epcis_subscription: EpcisSubscriptionTable;
   epcis_subscription_delivery: EpcisSubscriptionDeliveryTable;

@@ -94,6 +94,12 @@ export type QueryFilter =
       readonly op: Comparison;
       readonly values: readonly (string | number | boolean)[];
       readonly uom?: string;
+    }
+  | {
+      readonly kind: 'attribute';
+      readonly column: 'read_point' | 'biz_location' | 'biz_step' | 'disposition';
+      readonly attribute: string;
+      readonly values: readonly string[] | null;
     };
 
 export interface EventQuery {
@@ -241,6 +247,14 @@ const SENSOR_REPORT_EQ: Record<string, string> = {
 const SENSOR_METADATA_EQ: Record<string, string> = { bizRules: 'bizRules' };
 const SENSOR_METADATA_TIMES: Record<string, string> = { startTime: 'startTime', endTime: 'endTime' };
 const SENSOR_REPORT_NUMBERS = new Set(['value', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percValue']);
+
+/** Event fields whose values are master-data vocabulary elements (EPCIS 2.0 §8.2.7.1 HASATTR / EQATTR). */
+const ATTRIBUTE_FIELDS: Record<string, 'read_point' | 'biz_location' | 'biz_step' | 'disposition'> = {
+  readPoint: 'read_point',
+  bizLocation: 'biz_location',
+  bizStep: 'biz_step',
+  disposition: 'disposition',
+};
 
 const EXTENSION_NAME = /^[A-Za-z][A-Za-z0-9]*:[\w.-]+$/;
 
@@ -470,10 +484,14 @@ export function parseEventQuery(params: RawParams): EventQuery {
       });
       continue;
     }
-    if (/^(EQATTR_|EQ_ATTR_|HASATTR_)/.test(name)) {
-      // Master-data attributes (EPCIS §8.2.7.1 HASATTR/EQATTR) need the vocabulary store, which this repository
-      // does not keep yet: say so instead of answering with an empty result.
-      throw new QueryParameterError(name, `${name}: queries on master-data attributes are not supported yet`);
+    if ((m = /^(?:EQATTR|EQ_ATTR)_(readPoint|bizLocation|bizStep|disposition)_(.+)$/.exec(name))) {
+      filters.push({ kind: 'attribute', column: ATTRIBUTE_FIELDS[m[1]!]!, attribute: m[2]!, values });
+      continue;
+    }
+    if ((m = /^HASATTR_(readPoint|bizLocation|bizStep|disposition)$/.exec(name))) {
+      for (const attribute of values)
+        filters.push({ kind: 'attribute', column: ATTRIBUTE_FIELDS[m[1]!]!, attribute, values: null });
+      continue;
     }
     if (
       (m = /^EXISTS_((?:INNER_)?(?:ILMD_|ERROR_DECLARATION_|SENSORELEMENT_|SENSORMETADATA_|SENSORREPORT_)?)(.+)$/.exec(

@@ -132,17 +132,22 @@ function filterSql(f: QueryFilter): RawBuilder<SqlBool> {
     case 'column':
       return sql<SqlBool>`${sql.ref(`e.${f.column}`)} in (${sql.join(f.values)})`;
     case 'within': {
+      // The location and everything under it: children in the registry (parent locations) and in the master data
+      // organisations declared (EPCIS 2.0 §8.2.7.1 WD_; §7.5 children).
       const column = sql.ref(`e.${f.column}`);
-      return sql<SqlBool>`(${column} in (${sql.join(f.values)}) or exists (
-        with recursive tree(id, gln) as (
-          select l.id, l.gln from location l
-          where 'https://id.gs1.org/414/' || l.gln in (${sql.join(f.values)})
+      return sql<SqlBool>`exists (
+        with recursive tree(id) as (
+          select unnest(array[${sql.join(f.values)}]::text[])
           union
-          select c.id, c.gln from location c join tree t on c.parent_id = t.id
+          select ch.child from tree join (
+            select 'https://id.gs1.org/414/' || p.gln as parent, 'https://id.gs1.org/414/' || c.gln as child
+            from location c join location p on c.parent_id = p.id
+            union all
+            select m.element_id, unnest(m.children) from epcis_master_data m
+          ) ch on ch.parent = tree.id
         )
-        select 1 from tree
-        where ${column} = 'https://id.gs1.org/414/' || tree.gln or ${column} like 'https://id.gs1.org/414/' || tree.gln || '/254/%'
-      ))`;
+        select 1 from tree where ${column} = tree.id or ${column} like tree.id || '/254/%'
+      )`;
     }
     case 'epc':
       return sql<SqlBool>`exists (select 1 from epcis_event_epc x where x.event_row = e.id
@@ -161,6 +166,16 @@ function filterSql(f: QueryFilter): RawBuilder<SqlBool> {
       return jsonPathCondition(SCOPE_PATHS[f.scope], f.name, f.op, f.values);
     case 'fieldExists':
       return sql<SqlBool>`jsonb_path_exists(e.document, ${`${SCOPE_PATHS[f.scope]}."${f.name}"`}::jsonpath)`;
+    case 'attribute': {
+      // Master data declared by the organisation that owns the event describes its own locations and terms.
+      const column = sql.ref(`e.${f.column}`);
+      const test =
+        f.values === null
+          ? sql<SqlBool>`(m.attributes -> ${f.attribute}) is not null`
+          : sql<SqlBool>`m.attributes ->> ${f.attribute} in (${sql.join(f.values)})`;
+      return sql<SqlBool>`exists (select 1 from epcis_master_data m
+        where m.element_id = ${column} and m.organisation_id = e.owner_organisation_id and ${test})`;
+    }
     case 'sensor': {
       const base =
         f.target === 'report' ? '$.sensorElementList[*].sensorReport[*]' : '$.sensorElementList[*].sensorMetadata';

@@ -8,6 +8,7 @@ import * as m0006 from './0006_trace.ts';
 import * as m0007 from './0007_recall.ts';
 import * as m0008 from './0008_event_visibility.ts';
 import * as m0009 from './0009_recall_steps.ts';
+import * as m0011 from './0011_master_data.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_recall': m0007,
   '0008_event_visibility': m0008,
   '0009_recall_steps': m0009,
+  '0011_master_data': m0011,
 };
