@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../src/identifiers/check-digit.ts';
+import { execFileSync, spawnSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { recallTimings, RECALL_STEPS, type RecallView } from '../src/trace/recall.service.ts';
 import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
@@ -100,6 +101,9 @@ async function post(headers: Record<string, string>, url: string, payload: objec
   return t.app.inject({ method: 'POST', url, headers, payload });
 }
 
+const hasPdftotext = spawnSync('pdftotext', ['-v']).error === undefined;
+if (!hasPdftotext && process.env.CI) throw new Error('pdftotext (poppler-utils) is required in CI');
+
 describe('recall stopwatch', () => {
   it('times each step of a mock recall: opened → impact → spreadsheet → acknowledged → closed', async () => {
     const opened = await post(province, '/api/recalls', {
@@ -146,6 +150,31 @@ describe('recall stopwatch', () => {
     done.timings.steps.forEach((s, i) => expect(s.durationMs).toBe(i === 0 ? 0 : times[i]! - times[i - 1]!));
     expect(done.timings.totalMs).toBe(times[4]! - times[0]!);
     expect(done.timings.totalMs).toBe(done.timings.steps.reduce((sum, s) => sum + s.durationMs!, 0));
+
+    const vi = await t.app.inject({ url: `/api/recalls/${recall.id}/report.pdf`, headers: province });
+    expect(vi.statusCode, vi.body).toBe(200);
+    expect(vi.headers['content-type']).toBe('application/pdf');
+    expect(vi.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(vi.rawPayload.subarray(-6).toString('latin1')).toContain('%%EOF');
+    const en = await t.app.inject({ url: `/api/recalls/${recall.id}/report.pdf?lang=en`, headers: province });
+    expect(en.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    if (hasPdftotext) {
+      const text = (pdf: Buffer) =>
+        execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf }).toString('utf8');
+      const viText = text(vi.rawPayload).normalize('NFC');
+      expect(viText).toContain('Báo cáo diễn tập thu hồi sản phẩm');
+      expect(viText).toContain('Diễn tập thu hồi hạt sen');
+      expect(viText).toContain('Cửa hàng Đặc sản Huế');
+      expect(viText).toContain('Đã kiểm tra kho');
+      expect(viText).toContain('Mọi tổ chức đã xác nhận');
+      expect(viText).toContain(SEED);
+      const enText = text(en.rawPayload);
+      expect(enText).toContain('Mock recall report');
+      expect(enText).toContain('Every organisation acknowledged');
+      expect(enText).toContain('Total time');
+    }
+    const outsiderPdf = await t.app.inject({ url: `/api/recalls/${recall.id}/report.pdf`, headers: outsider });
+    expect(outsiderPdf.statusCode).toBe(404);
   });
 
   it('a real recall records the same steps; an affected organisation sees the timings too', async () => {

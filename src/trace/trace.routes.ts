@@ -3,6 +3,7 @@ import type { RoutePlugin } from '../http/context.ts';
 import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { AppError } from '../shared/errors.ts';
 import { fsmaCsvOf, fsmaXlsx, lotExport } from './export.service.ts';
+import { recallReportPdf } from './recall-report.ts';
 import {
   acknowledgeRecall,
   closeRecall,
@@ -316,6 +317,25 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="recall-${request.params.id}.xlsx"`)
         .send(await fsmaXlsx(exported));
+    },
+  );
+  app.get(
+    '/recalls/:id/report.pdf',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'The report of a recall as PDF: lots, impact, acknowledgements, timings (Vietnamese; ?lang=en)',
+        params: IdParams,
+        querystring: Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('vi'), Type.Literal('en')])) }),
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const recall = await getRecall(db, request.caller, request.params.id);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="recall-${request.params.id}.pdf"`)
+        .send(await recallReportPdf(recall, request.query.lang ?? 'vi'));
     },
   );
   app.post(
