@@ -255,6 +255,56 @@ describe('capture semantics', () => {
   });
 });
 
+describe('solution providers', () => {
+  it('capture for a business only under its delegation; the events belong to the business and stay visible to both', async () => {
+    const provider = await makeOrganisation(t.db, { kind: 'provider' });
+    const business = await makeOrganisation(t.db);
+    const providerKey = (await apiKeyFor(t, provider, ['epcis:capture', 'epcis:query'])).headers;
+    const body = document([objectEvent('prov-1')]);
+    const refused = await capture(
+      t,
+      providerKey,
+      body,
+      'application/ld+json',
+      {},
+      `/epcis/capture?onBehalfOf=${business}`,
+    );
+    expect(refused.status).toBe(403);
+    const { grantDelegation } = await import('../src/registry/identity.service.ts');
+    const { SYSTEM } = await import('../src/shared/caller.ts');
+    await grantDelegation(t.db, SYSTEM, {
+      providerOrganisationId: provider,
+      permissions: ['epcis:capture'],
+      organisationId: business,
+    });
+    const accepted = await capture(
+      t,
+      providerKey,
+      body,
+      'application/ld+json',
+      {},
+      `/epcis/capture?onBehalfOf=${business}`,
+    );
+    expect(accepted.job).toMatchObject({
+      success: true,
+      storedCount: 1,
+      organisationId: business,
+      channel: 'provider',
+    });
+    const row = await t.db
+      .selectFrom('epcis_event')
+      .select(['owner_organisation_id', 'via_organisation_id'])
+      .where('event_id', 'like', 'ni:%')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ owner_organisation_id: business, via_organisation_id: provider });
+    const businessKey = (await apiKeyFor(t, business, ['epcis:query'])).headers;
+    const epc = { MATCH_epc: 'https://id.gs1.org/01/08935001234562/21/prov-1' };
+    expect((await queryEvents(t, businessKey, epc)).events).toHaveLength(1);
+    expect((await queryEvents(t, providerKey, epc)).events).toHaveLength(1);
+  });
+});
+
 describe('capture jobs survive crashes', () => {
   it('a job whose worker died before finishing is resumed and stored exactly once', async () => {
     const doc = document([objectEvent('crash-1'), objectEvent('crash-2'), objectEvent('crash-3')]);

@@ -233,6 +233,12 @@ describe('standard query parameters', () => {
     expect(r.headers['content-type']).toContain('application/xml');
     expect(r.body).toContain('AggregationEvent');
     expect(r.headers['gs1-epcis-version']).toBe('2.0.0');
+    const urns = await t.app.inject({
+      url: '/epcis/events?eventType=AggregationEvent',
+      headers: { ...province, accept: 'application/xml', 'GS1-CBV-XML-Format': 'Always_URN' },
+    });
+    expect(urns.body).toContain('urn:epcglobal:cbv:bizstep:packing');
+    expect(r.body).toContain('https://ref.gs1.org/cbv/BizStep-packing');
     const refused = await t.app.inject({ url: '/epcis/events', headers: { ...province, accept: 'text/csv' } });
     expect(refused.statusCode).toBe(406);
   });

@@ -124,7 +124,11 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
       url.searchParams.set('nextPageToken', page.nextPageToken);
       void reply.header('Link', `<${url.pathname}${url.search}>; rel="next"`);
     }
-    if (format === 'xml') return reply.type('application/xml; charset=utf-8').send(toXml(document, namespaces));
+    if (format === 'xml') {
+      // GS1-CBV-XML-Format (REST binding): standard CBV values as URNs on request, Web URIs otherwise.
+      const cbvFormat = request.headers['gs1-cbv-xml-format'] === 'Always_URN' ? 'urn' : 'webUri';
+      return reply.type('application/xml; charset=utf-8').send(toXml(document, namespaces, { cbvFormat }));
+    }
     return reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(document));
   }
 
