@@ -1,8 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withCheckDigit } from '../src/identifiers/check-digit.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
-import { recallTimings, RECALL_STEPS, type RecallView } from '../src/trace/recall.service.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemoData } from '../src/demo/index.ts';
+import { withCheckDigit } from '../src/identifiers/check-digit.ts';
+import { SYSTEM } from '../src/shared/caller.ts';
+import { recallReportPdf } from '../src/trace/recall-report.ts';
+import { listRecalls, recallTimings, RECALL_STEPS, type RecallView } from '../src/trace/recall.service.ts';
+import { openTestDatabase } from './helpers/database.ts';
 import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
 import { capture } from './helpers/epcis.ts';
 
@@ -200,5 +204,34 @@ describe('recall stopwatch', () => {
     );
     expect(timings.steps.map((s) => s.durationMs)).toEqual([0, 2000, null, 8000, null]);
     expect(timings).toMatchObject({ totalMs: 10_000, complete: false });
+  });
+});
+
+describe('demo mock recall', () => {
+  it('the demo holds one finished mock recall of the Sen Huế lot, every step timed', async () => {
+    const database = await openTestDatabase();
+    try {
+      const loaded = await loadDemoData(database.db);
+      if (!loaded.loaded) throw new Error('demo not loaded');
+      const recalls = await listRecalls(database.db, SYSTEM);
+      expect(recalls).toHaveLength(1);
+      const recall = recalls[0]!;
+      const gtin = loaded.registry.products.get('hat-sen')!.gtin;
+      expect(recall).toMatchObject({
+        mock: true,
+        status: 'closed',
+        lots: [`https://id.gs1.org/01/${gtin}/10/HS-2606`],
+        organisationId: loaded.registry.organisations.get('authority'),
+      });
+      expect(recall.impact.organisations.map((o) => o.id).sort()).toEqual(
+        [loaded.registry.organisations.get('sen')!, loaded.registry.organisations.get('dong-ba')!].sort(),
+      );
+      expect(recall.acknowledgements.every((a) => a.acknowledgedAt !== null)).toBe(true);
+      expect(recall.timings.complete).toBe(true);
+      const pdf = await recallReportPdf(recall, 'vi');
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { captureDemoEvents } from './events.ts';
+import { runDemoMockRecall } from './recall.ts';
 import { createUser, grantDelegation } from '../registry/identity.service.ts';
 import { createLocation } from '../registry/location.service.ts';
 import { findOrganisationByTaxCode } from '../registry/organisation.repository.ts';
@@ -31,7 +32,7 @@ export interface DemoRegistry {
  */
 export type DemoStep = (db: Kysely<DB>, demo: DemoRegistry) => Promise<void>;
 
-const DEMO_STEPS: readonly DemoStep[] = [captureDemoEvents];
+const DEMO_STEPS: readonly DemoStep[] = [captureDemoEvents, runDemoMockRecall];
 
 export interface DemoSignIn extends DemoUser {
   readonly organisation: string;

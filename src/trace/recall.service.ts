@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import {
   callerOrganisation,
@@ -164,7 +164,7 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
   const impactAt = new Date();
   const id = randomUUID();
   const opener = callerOrganisation(caller) ?? null;
-  await db.transaction().execute(async (trx) => {
+  const write = async (trx: Transaction<DB>) => {
     await trx
       .insertInto('recall')
       .values({
@@ -199,7 +199,10 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
         ...(affected.size === 0 ? [{ recall_id: id, step: 'acknowledged', at: impactAt }] : []),
       ])
       .execute();
-  });
+  };
+  // Within a caller's transaction (the demo loader) or in one of its own.
+  if (db.isTransaction) await write(db as Transaction<DB>);
+  else await db.transaction().execute(write);
   return getRecall(db, caller, id);
 }
 
