@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../src/identifiers/check-digit.ts';
 import { FSMA_COLUMNS } from '../src/trace/fsma-sheet.ts';
+import type { ShipmentView } from '../src/trace/shipments.service.ts';
 import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
 import { capture } from './helpers/epcis.ts';
 
@@ -233,5 +234,78 @@ describe('FSMA 204 sortable spreadsheet', () => {
       headers: factory,
     });
     expect(factoryCsv.statusCode, factoryCsv.body).toBe(200);
+  });
+});
+
+describe('shipment confirmation', () => {
+  const E2 = `https://id.gs1.org/01/${GTIN_SEED}/10/E2`;
+  const send = (step: 'shipping' | 'receiving', h: number, qty: number, to: string, bt: string | null) => {
+    const event: Record<string, unknown> = { ...move(step, h, E2, qty, FARM_GLN, to) };
+    if (bt === null) delete event.bizTransactionList;
+    else event.bizTransactionList = [{ type: 'desadv', bizTransaction: `urn:epcglobal:cbv:bt:${FARM_GLN}:${bt}` }];
+    return event;
+  };
+  const list = async (headers: Record<string, string>, status: string) => {
+    const r = await t.app.inject({ url: `/api/trace/shipments?status=${status}`, headers });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json<ShipmentView[]>();
+  };
+  const brief = (s: ShipmentView) => [s.lot.split('/').pop(), s.to.name, s.bizTransaction?.split(':').pop() ?? null];
+
+  beforeAll(async () => {
+    await store(farm, [
+      {
+        type: 'ObjectEvent',
+        ...base(10),
+        action: 'ADD',
+        bizStep: 'commissioning',
+        quantityList: [{ epcClass: E2, quantity: 260, uom: 'KGM' }],
+      },
+      send('shipping', 11, 200, FACTORY_GLN, 'DA-1'),
+      send('shipping', 12, 50, SHOP_GLN, 'DA-2'),
+      send('shipping', 13, 10, SHOP_GLN, null),
+    ]);
+    await store(factory, [send('receiving', 14, 190, FACTORY_GLN, 'DA-1')]);
+    await store(shop, [send('receiving', 15, 10, SHOP_GLN, null)]);
+  });
+
+  it('keeps a shipment unconfirmed until the receiver records its receipt', async () => {
+    // The first shipments of the file name different documents on each side (PX-2 shipped, PX-3 received).
+    expect((await list(farm, 'unconfirmed')).map(brief)).toEqual([
+      ['E2', 'Cửa hàng Đặc sản Huế', 'DA-2'],
+      ['E1', 'Công ty Chế biến Sen Huế', 'PX-2'],
+    ]);
+    const confirmed = await list(farm, 'confirmed');
+    expect(confirmed.map(brief)).toEqual([
+      ['E2', 'Cửa hàng Đặc sản Huế', null],
+      ['E2', 'Công ty Chế biến Sen Huế', 'DA-1'],
+    ]);
+    // Matched by lot and parties when the shipment names no document; the quantities agree.
+    expect(confirmed[0]).toMatchObject({ status: 'confirmed', receipt: { quantity: 10, uom: 'KGM' }, findings: [] });
+    expect(confirmed[0]!.productName).toBe('Hạt sen tươi');
+  });
+
+  it('reports a quantity mismatch as a finding', async () => {
+    const [da1] = (await list(farm, 'confirmed')).filter((s) => s.bizTransaction?.endsWith('DA-1'));
+    expect(da1).toMatchObject({ quantity: 200, receipt: { quantity: 190 } });
+    expect(da1!.findings).toEqual([
+      expect.objectContaining({
+        code: 'received_less_than_shipped',
+        messageKey: 'trace.finding.received_less_than_shipped',
+        details: expect.objectContaining({ shipped: 200, received: 190, unit: 'KGM' }),
+      }),
+    ]);
+  });
+
+  it('shows each organisation its own shipments, the province all of them', async () => {
+    expect((await list(shop, 'unconfirmed')).map(brief)).toEqual([
+      ['E2', 'Cửa hàng Đặc sản Huế', 'DA-2'],
+      ['%3D1%2B2', 'Cửa hàng Đặc sản Huế', 'PX-5'], // the lot as the canonical Digital Link writes it
+    ]);
+    expect((await list(province, 'all')).length).toBe(5);
+    const outsider = (await apiKeyFor(t, await makeOrganisation(t.db), ['epcis:query'])).headers;
+    expect(await list(outsider, 'all')).toEqual([]);
+    const bad = await t.app.inject({ url: '/api/trace/shipments?status=lost', headers: farm });
+    expect(bad.statusCode).toBe(400);
   });
 });

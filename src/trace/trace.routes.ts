@@ -4,6 +4,7 @@ import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { AppError } from '../shared/errors.ts';
 import { fsmaCsvOf, fsmaXlsx, lotExport } from './export.service.ts';
 import { recallReportPdf } from './recall-report.ts';
+import { listShipments, SHIPMENT_STATUSES } from './shipments.service.ts';
 import {
   acknowledgeRecall,
   closeRecall,
@@ -242,6 +243,52 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
         .header('content-disposition', `attachment; filename="trace-${exportFile(exported.root)}.csv"`)
         .send(fsmaCsvOf(exported));
     },
+  );
+
+  app.get(
+    '/trace/shipments',
+    {
+      schema: {
+        tags: ['trace'],
+        summary: 'Shipments the caller sent or was sent, confirmed by a receipt or not, with quantity mismatches',
+        querystring: Type.Object({
+          status: Type.Optional(Type.Union(SHIPMENT_STATUSES.map((v) => Type.Literal(v)))),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        }),
+        response: {
+          200: Type.Array(
+            Type.Object({
+              eventID: Type.String(),
+              shippedAt: Type.String({ format: 'date-time' }),
+              lot: Type.String(),
+              gtin: Nullable(Type.String()),
+              productName: Nullable(Type.String()),
+              quantity: Nullable(Type.Number()),
+              uom: Nullable(Type.String()),
+              from: Nullable(Organisation),
+              to: Organisation,
+              bizTransaction: Nullable(Type.String()),
+              status: Type.String({ description: 'confirmed or unconfirmed' }),
+              receipt: Nullable(
+                Type.Object({
+                  eventID: Type.String(),
+                  receivedAt: Type.String({ format: 'date-time' }),
+                  quantity: Nullable(Type.Number()),
+                  uom: Nullable(Type.String()),
+                }),
+              ),
+              findings: Type.Array(Finding),
+            }),
+          ),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) =>
+      listShipments(db, request.caller, {
+        ...(request.query.status ? { status: request.query.status } : {}),
+        ...(request.query.limit ? { limit: request.query.limit } : {}),
+      }),
   );
 
   app.get(
