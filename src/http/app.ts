@@ -15,6 +15,7 @@ import { registerAuthentication } from './auth.ts';
 import type { App, AppContext, RoutePlugin } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { HealthResponse } from './schemas.ts';
+import { standardsRoutes } from '../standards/standards.routes.ts';
 
 export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
@@ -26,6 +27,7 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: registryRoutes },
   { prefix: '/epcis', plugin: epcisRoutes },
   { prefix: '/api', plugin: traceRoutes },
+  { prefix: '/api', plugin: standardsRoutes },
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { EpcisEvent } from '../epcis/model.ts';
 import { evaluate, transformationYield, valuesAt } from './evaluate.ts';
 import type { StandardProfile } from './profile.ts';
 import { validateProfile } from './profile.schema.ts';
+import { isMessageKey, t } from '../shared/messages.ts';
 
 const profile: StandardProfile = {
   id: 'test-rice',
@@ -251,5 +252,20 @@ describe('validateProfile', () => {
       'yields.0.cte',
       'yields.0',
     ]);
+  });
+});
+
+describe('finding texts', () => {
+  it('every finding code has its text in Vietnamese and English', () => {
+    const codes = ['missing_event', 'missing_kde', 'value_out_of_rule', 'order_violation', 'yield_out_of_range'];
+    for (const code of codes) {
+      const key = `standards.finding.${code}`;
+      expect(isMessageKey(key)).toBe(true);
+      expect(t('vi', key)).not.toBe(t('en', key));
+    }
+    const [f] = evaluate(profile, [harvest(), milling(900), shipping()], master).findings;
+    expect(t('en', f!.messageKey, { yield: 0.9, min: 0.6, max: 0.72 })).toBe(
+      "Yield 0.9 is outside the standard's expected 0.6–0.72",
+    );
   });
 });

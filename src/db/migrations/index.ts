@@ -8,6 +8,7 @@ import * as m0006 from './0006_trace.ts';
 import * as m0007 from './0007_recall.ts';
 import * as m0008 from './0008_event_visibility.ts';
 import * as m0009 from './0009_recall_steps.ts';
+import * as m0010 from './0010_standards.ts';
 import * as m0011 from './0011_master_data.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0007_recall': m0007,
   '0008_event_visibility': m0008,
   '0009_recall_steps': m0009,
+  '0010_standards': m0010,
   '0011_master_data': m0011,
 };

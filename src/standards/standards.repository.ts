@@ -1,0 +1,157 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { ComplianceResult, StandardProfile } from './profile.ts';
+import type { StandardTable } from './standards.tables.ts';
+
+export type StandardRow = Selectable<StandardTable>;
+export type StandardStatus = StandardRow['status'];
+
+export interface StandardFilter {
+  readonly statuses: readonly StandardStatus[];
+  readonly productGroup?: string | undefined;
+  readonly profileId?: string | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export async function listStandards(
+  db: Kysely<DB>,
+  f: StandardFilter,
+): Promise<{ items: StandardRow[]; total: number }> {
+  let q = db.selectFrom('standard').where('status', 'in', [...f.statuses]);
+  if (f.productGroup !== undefined) q = q.where(sql<boolean>`${f.productGroup} = any(product_groups)`);
+  if (f.profileId !== undefined) q = q.where('profile_id', '=', f.profileId);
+  const [items, count] = await Promise.all([
+    q.selectAll().orderBy('profile_id').orderBy('version', 'desc').limit(f.limit).offset(f.offset).execute(),
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(count.n) };
+}
+
+export async function findStandard(db: Kysely<DB>, id: string): Promise<StandardRow | undefined> {
+  return db.selectFrom('standard').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function latestVersion(db: Kysely<DB>, profileId: string): Promise<number> {
+  const row = await db
+    .selectFrom('standard')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('profile_id', '=', profileId)
+    .executeTakeFirst();
+  return Number(row?.v ?? 0);
+}
+
+export async function insertDraft(
+  db: Kysely<DB>,
+  profile: StandardProfile,
+  createdBy: string | null,
+): Promise<StandardRow> {
+  return db
+    .insertInto('standard')
+    .values({
+      id: `${profile.id}@${profile.version}`,
+      profile_id: profile.id,
+      version: profile.version,
+      status: 'draft',
+      title: profile.title.vi,
+      title_en: profile.title.en,
+      product_groups: [...profile.productGroups],
+      document: JSON.stringify(profile),
+      created_by: createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateDraft(
+  db: Kysely<DB>,
+  id: string,
+  profile: StandardProfile,
+): Promise<StandardRow | undefined> {
+  return db
+    .updateTable('standard')
+    .set({
+      title: profile.title.vi,
+      title_en: profile.title.en,
+      product_groups: [...profile.productGroups],
+      document: JSON.stringify(profile),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Publishes a draft and supersedes the profile's published version, in one transaction. */
+export async function publish(db: Kysely<DB>, id: string, profileId: string): Promise<StandardRow | undefined> {
+  return db.transaction().execute(async (tx) => {
+    const now = new Date();
+    await tx
+      .updateTable('standard')
+      .set({ status: 'superseded', superseded_at: now, updated_at: now })
+      .where('profile_id', '=', profileId)
+      .where('status', '=', 'published')
+      .execute();
+    return tx
+      .updateTable('standard')
+      .set({ status: 'published', published_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'draft')
+      .returningAll()
+      .executeTakeFirst();
+  });
+}
+
+export async function insertEvaluation(
+  db: Kysely<DB>,
+  row: {
+    standardId: string;
+    result: ComplianceResult;
+    lot: string | null;
+    organisationId: string | null;
+    eventIds: string[];
+    evaluatedBy: string | null;
+  },
+): Promise<{ id: string; evaluatedAt: Date }> {
+  const inserted = await db
+    .insertInto('standard_evaluation')
+    .values({
+      standard_id: row.standardId,
+      profile_id: row.result.profileId,
+      version: row.result.profileVersion,
+      lot: row.lot,
+      organisation_id: row.organisationId,
+      score: row.result.score,
+      errors: row.result.errors,
+      warnings: row.result.warnings,
+      findings: JSON.stringify(row.result.findings),
+      event_ids: row.eventIds,
+      evaluated_by: row.evaluatedBy,
+    })
+    .returning(['id', 'evaluated_at'])
+    .executeTakeFirstOrThrow();
+  return { id: String(inserted.id), evaluatedAt: inserted.evaluated_at };
+}
+
+/** Registry master data of locations by GLN, for `$location.` paths. */
+export async function locationAttributes(
+  db: Kysely<DB>,
+  glns: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  if (glns.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('location')
+    .select(['gln', 'growing_area_code', 'packing_house_code'])
+    .where('gln', 'in', [...glns])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.gln,
+      {
+        ...(r.growing_area_code ? { growingAreaCode: r.growing_area_code } : {}),
+        ...(r.packing_house_code ? { packingHouseCode: r.packing_house_code } : {}),
+      },
+    ]),
+  );
+}

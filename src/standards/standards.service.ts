@@ -1,0 +1,209 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { EpcisEvent } from '../epcis/model.ts';
+import { getEvent } from '../epcis/query.service.ts';
+import { callerOrganisation, requireAuthenticated, requirePermission, type Caller } from '../shared/caller.ts';
+import { AppError } from '../shared/errors.ts';
+import { parseTraceIdentifier, traceBackward } from '../trace/trace.service.ts';
+import { evaluate, type EvaluationMasterData } from './evaluate.ts';
+import type { ComplianceResult, StandardProfile } from './profile.ts';
+import { validateProfile } from './profile.schema.ts';
+import * as repo from './standards.repository.ts';
+
+/**
+ * Base standards: the province authors profile documents as drafts, publishes them (superseding the previous
+ * version) and everyone reads the published ones; lots are evaluated against one version and the evaluation keeps
+ * that version.
+ */
+
+export interface StandardView {
+  readonly id: string;
+  readonly profileId: string;
+  readonly version: number;
+  readonly status: repo.StandardStatus;
+  readonly title: string;
+  readonly titleEn: string;
+  readonly productGroups: string[];
+  readonly publishedAt: Date | null;
+  readonly supersededAt: Date | null;
+  readonly updatedAt: Date;
+}
+
+export interface StandardDetail extends StandardView {
+  readonly document: StandardProfile;
+}
+
+function view(row: repo.StandardRow): StandardView {
+  return {
+    id: row.id,
+    profileId: row.profile_id,
+    version: row.version,
+    status: row.status,
+    title: row.title,
+    titleEn: row.title_en,
+    productGroups: row.product_groups,
+    publishedAt: row.published_at,
+    supersededAt: row.superseded_at,
+    updatedAt: row.updated_at,
+  };
+}
+const detail = (row: repo.StandardRow): StandardDetail => ({ ...view(row), document: row.document as StandardProfile });
+
+/** Authoring is the province's: its administrators hold `province:write`. */
+function requireAuthor(caller: Caller): void {
+  requirePermission(caller, 'province:write');
+}
+const mayReadDrafts = (caller: Caller) =>
+  caller.kind === 'system' ||
+  ((caller.kind === 'user' || caller.kind === 'apiKey') && caller.permissions.has('province:write'));
+
+function checked(document: unknown): StandardProfile {
+  const problems = validateProfile(document);
+  if (problems.length > 0) {
+    throw new AppError('validation', 'The document is not a valid standard profile', {
+      fields: problems.map((p) => ({ field: `document.${p.field}`, message: p.message })),
+    });
+  }
+  return document as StandardProfile;
+}
+
+export async function listStandards(
+  db: Kysely<DB>,
+  caller: Caller,
+  options: { status?: repo.StandardStatus; productGroup?: string; profileId?: string; limit: number; offset: number },
+): Promise<{ items: StandardView[]; total: number }> {
+  const all: repo.StandardStatus[] = mayReadDrafts(caller)
+    ? ['draft', 'published', 'superseded']
+    : ['published', 'superseded'];
+  const statuses = options.status === undefined ? all : all.filter((s) => s === options.status);
+  if (statuses.length === 0) throw new AppError('forbidden', 'Drafts are the province’s');
+  const page = await repo.listStandards(db, { ...options, statuses });
+  return { items: page.items.map(view), total: page.total };
+}
+
+export async function getStandard(db: Kysely<DB>, caller: Caller, id: string): Promise<StandardDetail> {
+  const row = await repo.findStandard(db, id);
+  if (!row || (row.status === 'draft' && !mayReadDrafts(caller))) throw new AppError('not_found', `No standard ${id}`);
+  return detail(row);
+}
+
+export async function createDraft(db: Kysely<DB>, caller: Caller, document: unknown): Promise<StandardDetail> {
+  requireAuthor(caller);
+  const profile = checked(document);
+  const latest = await repo.latestVersion(db, profile.id);
+  if (profile.version <= latest) {
+    throw new AppError('conflict', `Version ${profile.version} of ${profile.id} exists; the next is ${latest + 1}`, {
+      fields: [{ field: 'document.version', message: `expected ${latest + 1}` }],
+    });
+  }
+  const by = caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : null;
+  return detail(await repo.insertDraft(db, profile, by));
+}
+
+export async function updateDraft(
+  db: Kysely<DB>,
+  caller: Caller,
+  id: string,
+  document: unknown,
+): Promise<StandardDetail> {
+  requireAuthor(caller);
+  const row = await repo.findStandard(db, id);
+  if (!row) throw new AppError('not_found', `No standard ${id}`);
+  if (row.status !== 'draft') throw new AppError('conflict', `Standard ${id} is ${row.status}; only a draft changes`);
+  const profile = checked(document);
+  if (profile.id !== row.profile_id || profile.version !== row.version) {
+    throw new AppError('validation', 'A draft keeps its profile id and version', {
+      fields: [{ field: 'document.id', message: `expected ${row.profile_id} version ${row.version}` }],
+    });
+  }
+  const updated = await repo.updateDraft(db, id, profile);
+  if (!updated) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
+  return detail(updated);
+}
+
+export async function publishStandard(db: Kysely<DB>, caller: Caller, id: string): Promise<StandardDetail> {
+  requireAuthor(caller);
+  const row = await repo.findStandard(db, id);
+  if (!row) throw new AppError('not_found', `No standard ${id}`);
+  if (row.status !== 'draft')
+    throw new AppError('conflict', `Standard ${id} is ${row.status}; only a draft is published`);
+  const published = await repo.publish(db, id, row.profile_id);
+  if (!published) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
+  return detail(published);
+}
+
+export interface EvaluationView extends ComplianceResult {
+  readonly evaluationId: string;
+  readonly standardId: string;
+  readonly lot: string | null;
+  readonly eventIds: string[];
+  readonly evaluatedAt: Date;
+}
+
+const GLN_IN_URI = /\/414\/(\d{13})(?:[/?#]|$)/;
+
+/** Master data of the locations the events name (registry GLNs: growing-area and packing-house codes). */
+async function masterDataFor(db: Kysely<DB>, events: readonly EpcisEvent[]): Promise<EvaluationMasterData> {
+  const ids = [...new Set(events.map((e) => e.bizLocation?.id).filter((id): id is string => id !== undefined))];
+  const byId = new Map(ids.map((id) => [id, GLN_IN_URI.exec(id)?.[1]]));
+  const attributes = await repo.locationAttributes(
+    db,
+    [...byId.values()].filter((g): g is string => g !== undefined),
+  );
+  const locations: Record<string, Record<string, unknown>> = {};
+  for (const [id, gln] of byId) {
+    const found = gln === undefined ? undefined : attributes.get(gln);
+    if (found) locations[id] = found;
+  }
+  return { locations };
+}
+
+/**
+ * Evaluates a lot against a standard version: the lot's history is every event of its backward trace that the
+ * caller may see (its own events, its inputs' and their origins'), or the events given. The evaluation is stored
+ * with the version used.
+ */
+export async function evaluateLot(
+  db: Kysely<DB>,
+  caller: Caller,
+  standardId: string,
+  input: { lot?: string | undefined; gtin?: string | undefined; events?: unknown[] | undefined },
+): Promise<EvaluationView> {
+  requireAuthenticated(caller);
+  const standard = await getStandard(db, caller, standardId);
+  let events: EpcisEvent[];
+  let eventIds: string[] = [];
+  let lot: string | null = null;
+  if (input.events !== undefined) {
+    if (input.lot !== undefined || input.gtin !== undefined)
+      throw new AppError('validation', 'Give a lot or a list of events, not both', {
+        fields: [{ field: 'events', message: 'with lot' }],
+      });
+    events = input.events.filter(
+      (e): e is EpcisEvent => e !== null && typeof e === 'object' && 'type' in e && 'eventTime' in e,
+    );
+    if (events.length !== input.events.length)
+      throw new AppError('validation', 'Every event needs a type and an eventTime', {
+        fields: [{ field: 'events', message: 'not EPCIS events' }],
+      });
+  } else {
+    lot = parseTraceIdentifier({ id: input.lot, gtin: input.gtin, lot: undefined });
+    const trace = await traceBackward(db, caller, lot);
+    eventIds = [...new Set(trace.nodes.flatMap((n) => (n.events ?? []).map((e) => e.eventID)))];
+    const stored = await Promise.all(eventIds.map((id) => getEvent(db, caller, id)));
+    events = stored
+      .map((s) => s.document as unknown as EpcisEvent)
+      .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+    eventIds = events.map((e) => e.eventID ?? '');
+  }
+  const result = evaluate(standard.document, events, await masterDataFor(db, events));
+  const saved = await repo.insertEvaluation(db, {
+    standardId: standard.id,
+    result,
+    lot,
+    organisationId: callerOrganisation(caller) ?? null,
+    eventIds,
+    evaluatedBy: caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : caller.kind,
+  });
+  return { ...result, evaluationId: saved.id, standardId: standard.id, lot, eventIds, evaluatedAt: saved.evaluatedAt };
+}
