@@ -309,3 +309,44 @@ describe('shipment confirmation', () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('spreadsheet of a product over a date range', () => {
+  const url = (from: string, to: string) =>
+    `/api/trace/export.csv?gtin=${GTIN_SEED}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+
+  it('gives every event of any lot of the GTIN in [from, to), as the caller may see them', async () => {
+    const r = await t.app.inject({ url: url('2026-05-01T00:00:00Z', '2026-05-01T04:00:00Z'), headers: province });
+    expect(r.statusCode, r.body).toBe(200);
+    const records = parse<Record<string, string>>(r.body, { columns: true });
+    expect(
+      records.map((x) => [x['Critical Tracking Event'], x['Traceability Lot Code'], x['Event Time (UTC)']]),
+    ).toEqual([
+      ['commissioning', 'E1', '01:00:00'],
+      ['shipping', 'E1', '02:00:00'],
+      ['receiving', 'E1', '03:00:00'],
+    ]);
+    expect(records[0]!['Product Description']).toBe('Hạt sen tươi');
+    // The farm does not see the factory's transformation of its seeds.
+    const asFarm = await t.app.inject({ url: url('2026-05-01T00:00:00Z', '2026-05-02T00:00:00Z'), headers: farm });
+    const farmRows = parse<Record<string, string>>(asFarm.body, { columns: true });
+    expect(farmRows.some((x) => x['Critical Tracking Event'] === 'transformation')).toBe(false);
+    const asProvince = await t.app.inject({
+      url: url('2026-05-01T00:00:00Z', '2026-05-02T00:00:00Z'),
+      headers: province,
+    });
+    expect(
+      parse<Record<string, string>>(asProvince.body, { columns: true }).some(
+        (x) => x['Critical Tracking Event'] === 'transformation',
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses an empty range and answers 404 when nothing visible matches', async () => {
+    expect(
+      (await t.app.inject({ url: url('2026-05-02T00:00:00Z', '2026-05-01T00:00:00Z'), headers: province })).statusCode,
+    ).toBe(400);
+    expect(
+      (await t.app.inject({ url: url('2027-01-01T00:00:00Z', '2027-02-01T00:00:00Z'), headers: province })).statusCode,
+    ).toBe(404);
+  });
+});

@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { Caller } from '../shared/caller.ts';
+import { identifierKeyParts } from '../epcis/event-index.ts';
+import { callerOrganisation, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
+import { AppError } from '../shared/errors.ts';
 import {
   FSMA_COLUMNS,
   fsmaCsv,
@@ -28,6 +30,110 @@ export async function lotExport(db: Kysely<DB>, caller: Caller, identifier: stri
   const back = await traceBackward(db, caller, identifier);
   const forward = await traceForward(db, caller, identifier);
   return { root: back.root, sheets: await sheetsOf(db, [back, forward]) };
+}
+
+export const PRODUCT_EXPORT_LIMIT = 20_000;
+
+/**
+ * The spreadsheet of a product over a time range (FSMA's "all lots of a food in a date range"): every event the
+ * caller may see that mentions any lot, item or quantity of the GTIN, with `from` ≤ event time < `to`. At most
+ * PRODUCT_EXPORT_LIMIT rows (earliest first); a validation error beyond, asking for a shorter range.
+ */
+export async function productExport(
+  db: Kysely<DB>,
+  caller: Caller,
+  input: { gtin: string; from?: Date | undefined; to?: Date | undefined },
+): Promise<LotExport> {
+  requirePermission(caller, 'epcis:query');
+  const viewer = seesEverything(caller) ? null : callerOrganisation(caller);
+  if (viewer === undefined) throw new AppError('forbidden', 'Exports need an organisation');
+  const gtin = identifierKeyParts(`https://id.gs1.org/01/${input.gtin}`).gtin ?? input.gtin;
+  if (input.from && input.to && input.from >= input.to)
+    throw new AppError('validation', 'from must be before to', { fields: [{ field: 'from', message: 'from ≥ to' }] });
+  const rows = await sql<{
+    epc: string;
+    event_id: string;
+    event_type: string;
+    action: string | null;
+    biz_step: string | null;
+    disposition: string | null;
+    event_time: Date | string;
+    biz_location: string | null;
+    read_point: string | null;
+    owner_organisation_id: string;
+    role: string;
+    quantity: number | null;
+    uom: string | null;
+  }>`
+    select x.epc, ev.event_id, ev.event_type, ev.action, ev.biz_step, ev.disposition, ev.event_time,
+      ev.biz_location, ev.read_point, ev.owner_organisation_id, x.role, x.quantity, x.uom
+    from epcis_event_epc x
+    join epcis_event ev on ev.id = x.event_row
+    where x.gtin = ${gtin}
+      and ${viewer === null ? sql`true` : sql`ev.visible_to @> array[${viewer}]::text[]`}
+      and ${input.from ? sql`ev.event_time >= ${input.from}` : sql`true`}
+      and ${input.to ? sql`ev.event_time < ${input.to}` : sql`true`}
+      and ev.error_declaration_time is null
+      and not exists (select 1 from trace_error_declaration d where d.event_row = ev.id)
+    order by ev.event_time, ev.id
+    limit ${PRODUCT_EXPORT_LIMIT + 1}
+  `.execute(db);
+  if (rows.rows.length > PRODUCT_EXPORT_LIMIT)
+    throw new AppError('validation', `More than ${PRODUCT_EXPORT_LIMIT} events: give a shorter range`, {
+      fields: [{ field: 'from', message: 'range too long' }],
+    });
+  if (rows.rows.length === 0) throw new AppError('not_found', 'No event you may see mentions this product then');
+  const product = await db.selectFrom('product').select('name').where('gtin', '=', gtin).executeTakeFirst();
+  const orgs = await db
+    .selectFrom('organisation')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(rows.rows.map((r) => r.owner_organisation_id))])
+    .execute();
+  const byEpc = new Map<string, (typeof rows.rows)[number][]>();
+  for (const r of rows.rows) {
+    const list = byEpc.get(r.epc) ?? [];
+    list.push(r);
+    byEpc.set(r.epc, list);
+  }
+  const trace: TraceResult = {
+    direction: 'forward',
+    root: `https://id.gs1.org/01/${gtin}`,
+    maxDepth: 0,
+    truncated: false,
+    lots: [],
+    edges: [],
+    locations: [],
+    eventCount: rows.rows.length,
+    organisations: orgs,
+    nodes: [...byEpc].map(([epc, events]) => {
+      const p = identifierKeyParts(epc);
+      return {
+        key: epc,
+        depth: 0,
+        opaque: false,
+        identifier: epc,
+        gtin: p.gtin,
+        lot: p.lot,
+        serial: p.serial,
+        productName: product?.name ?? null,
+        events: events.map((e) => ({
+          eventID: e.event_id,
+          type: e.event_type,
+          action: e.action,
+          bizStep: e.biz_step,
+          disposition: e.disposition,
+          eventTime: new Date(e.event_time).toISOString(),
+          bizLocation: e.biz_location,
+          readPoint: e.read_point,
+          role: e.role,
+          quantity: e.quantity,
+          uom: e.uom,
+          organisationId: e.owner_organisation_id,
+        })),
+      };
+    }),
+  };
+  return { root: trace.root, sheets: await sheetsOf(db, [trace]) };
 }
 
 /** The sheets for the events of these traces (with their links, organisation and location names). */

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { RoutePlugin } from '../http/context.ts';
 import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { AppError } from '../shared/errors.ts';
-import { fsmaCsvOf, fsmaXlsx, lotExport } from './export.service.ts';
+import { fsmaCsvOf, fsmaXlsx, lotExport, productExport } from './export.service.ts';
 import { recallReportPdf } from './recall-report.ts';
 import { listShipments, SHIPMENT_STATUSES } from './shipments.service.ts';
 import {
@@ -207,6 +207,20 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
     },
   );
 
+  const ExportQuery = Type.Object({
+    ...IdentifierQuery,
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'With gtin and no lot: events from' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'With gtin and no lot: events before' })),
+  });
+  // A lot (any identifier, or gtin + lot) exports its traces; a GTIN without lot, its events in [from, to).
+  const exported = (caller: Parameters<typeof lotExport>[1], q: Static<typeof ExportQuery>) =>
+    q.gtin && !q.lot && !q.id
+      ? productExport(db, caller, {
+          gtin: q.gtin,
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+        })
+      : lotExport(db, caller, parseTraceIdentifier(q));
   const exportFile = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-80) || 'lot';
   app.get(
     '/trace/export.xlsx',
@@ -214,16 +228,16 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
       schema: {
         tags: ['trace'],
         summary: 'FSMA 204-style sortable spreadsheet of a lot: one sheet per critical tracking event (XLSX)',
-        querystring: Type.Object(IdentifierQuery),
+        querystring: ExportQuery,
         response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const exported = await lotExport(db, request.caller, parseTraceIdentifier(request.query));
+      const result = await exported(request.caller, request.query);
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="trace-${exportFile(exported.root)}.xlsx"`)
-        .send(await fsmaXlsx(exported));
+        .header('content-disposition', `attachment; filename="trace-${exportFile(result.root)}.xlsx"`)
+        .send(await fsmaXlsx(result));
     },
   );
   app.get(
@@ -232,16 +246,16 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
       schema: {
         tags: ['trace'],
         summary: 'FSMA 204-style sortable spreadsheet of a lot as one CSV (a column names the critical tracking event)',
-        querystring: Type.Object(IdentifierQuery),
+        querystring: ExportQuery,
         response: { 200: Type.String(), ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const exported = await lotExport(db, request.caller, parseTraceIdentifier(request.query));
+      const result = await exported(request.caller, request.query);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="trace-${exportFile(exported.root)}.csv"`)
-        .send(fsmaCsvOf(exported));
+        .header('content-disposition', `attachment; filename="trace-${exportFile(result.root)}.csv"`)
+        .send(fsmaCsvOf(result));
     },
   );
 
