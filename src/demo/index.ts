@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { captureDemoEvents } from './events.ts';
 import { runDemoMockRecall } from './recall.ts';
+import { scoreDemoLots } from '../standards/standards.demo.ts';
 import { createUser, grantDelegation } from '../registry/identity.service.ts';
 import { createLocation } from '../registry/location.service.ts';
 import { findOrganisationByTaxCode } from '../registry/organisation.repository.ts';
@@ -32,7 +33,7 @@ export interface DemoRegistry {
  */
 export type DemoStep = (db: Kysely<DB>, demo: DemoRegistry) => Promise<void>;
 
-const DEMO_STEPS: readonly DemoStep[] = [captureDemoEvents, runDemoMockRecall];
+const DEMO_STEPS: readonly DemoStep[] = [captureDemoEvents, runDemoMockRecall, scoreDemoLots];
 
 export interface DemoSignIn extends DemoUser {
   readonly organisation: string;

@@ -155,3 +155,26 @@ export async function locationAttributes(
     ]),
   );
 }
+
+/** Lots (class-level Digital Links) that left an organisation in a shipment. */
+export async function shippedLots(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('lot_edge')
+    .select('from_node')
+    .distinct()
+    .where('kind', '=', 'shipment')
+    .where('declared_erroneous', '=', false)
+    .orderBy('from_node')
+    .execute();
+  return rows.map((r) => r.from_node);
+}
+
+export async function productGroupsByGtin(db: Kysely<DB>, gtins: readonly string[]): Promise<Map<string, string>> {
+  if (gtins.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('product')
+    .select(['gtin', 'group_code'])
+    .where('gtin', 'in', [...gtins])
+    .execute();
+  return new Map(rows.map((r) => [r.gtin, r.group_code]));
+}

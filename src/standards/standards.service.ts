@@ -207,3 +207,45 @@ export async function evaluateLot(
   });
   return { ...result, evaluationId: saved.id, standardId: standard.id, lot, eventIds, evaluatedAt: saved.evaluatedAt };
 }
+
+export interface LotScore {
+  readonly lot: string;
+  readonly standardId: string;
+  readonly score: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+const LOT_GTIN = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/10\/[^/]+$/;
+
+/**
+ * Scores every shipped lot of a registered product against the published standard of the product's group (a
+ * province TCCS before an international programme), storing each evaluation. Lots whose group has no standard are
+ * left out.
+ */
+export async function scoreShippedLots(db: Kysely<DB>, caller: Caller): Promise<LotScore[]> {
+  const lots = await repo.shippedLots(db);
+  const gtins = [...new Set(lots.map((l) => LOT_GTIN.exec(l)?.[1]).filter((g): g is string => g !== undefined))];
+  const groups = await repo.productGroupsByGtin(db, gtins);
+  const published = (await repo.listStandards(db, { statuses: ['published'], limit: 1000, offset: 0 })).items;
+  const standardFor = (group: string) =>
+    published
+      .filter((s) => s.product_groups.includes(group))
+      .sort((a, b) => Number(b.profile_id.startsWith('tccs-')) - Number(a.profile_id.startsWith('tccs-')))[0];
+  const scores: LotScore[] = [];
+  for (const lot of lots) {
+    const gtin = LOT_GTIN.exec(lot)?.[1];
+    const group = gtin === undefined ? undefined : groups.get(gtin);
+    const standard = group === undefined ? undefined : standardFor(group);
+    if (!standard) continue;
+    const result = await evaluateLot(db, caller, standard.id, { lot });
+    scores.push({
+      lot,
+      standardId: standard.id,
+      score: result.score,
+      errors: result.errors,
+      warnings: result.warnings,
+    });
+  }
+  return scores;
+}
