@@ -268,6 +268,18 @@ describe('evaluating a lot', () => {
     expect(stored).toMatchObject({ standard_id: 'tccs-hue-rice@1', version: 1, score: 98, organisation_id: coopId });
   });
 
+  it('lists stored evaluations to the organisation they were made for and to the province', async () => {
+    const milled = lot(GTIN_RICE, 'GAO-A');
+    const url = `/api/standards/evaluations?lot=${encodeURIComponent(milled)}`;
+    const own = await t.app.inject({ url, headers: coop });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json<{ items: { standardId: string; score: number; organisationId: string }[] }>().items).toEqual([
+      expect.objectContaining({ standardId: 'tccs-hue-rice@1', score: 98, organisationId: coopId }),
+    ]);
+    expect((await t.app.inject({ url, headers: business })).json<{ total: number }>().total).toBe(0);
+    expect((await t.app.inject({ url, headers: province })).json<{ total: number }>().total).toBe(1);
+  });
+
   it('reports the gaps of a non-compliant lot: an implausible yield under the newer version', async () => {
     const chain = riceChain('B', 2950);
     expect((await capture(t, coop, doc(chain.events))).job).toMatchObject({ success: true });
@@ -343,11 +355,11 @@ describe('the demo data set', () => {
         .execute();
       const evaluations = await demo.db
         .selectFrom('standard_evaluation')
-        .select(['lot', 'standard_id', 'score', 'errors', 'warnings'])
+        .select(['lot', 'standard_id', 'score', 'errors', 'warnings', 'organisation_id'])
         .execute();
       expect(shipped.length).toBeGreaterThan(0);
       expect(evaluations.map((e) => e.lot).sort()).toEqual(shipped.map((s) => s.from_node).sort());
-      for (const e of evaluations) expect(e.score).toBeGreaterThanOrEqual(0);
+      for (const e of evaluations) expect(e.organisation_id).not.toBeNull();
       expect(evaluations.some((e) => e.errors + e.warnings > 0)).toBe(true);
       // The sesame-candy batch lacks required key data: an error the back-office shows.
       expect(evaluations.some((e) => e.errors > 0)).toBe(true);

@@ -157,16 +157,66 @@ export async function locationAttributes(
 }
 
 /** Lots (class-level Digital Links) that left an organisation in a shipment. */
-export async function shippedLots(db: Kysely<DB>): Promise<string[]> {
+export async function shippedLots(db: Kysely<DB>): Promise<{ lot: string; organisationId: string }[]> {
   const rows = await db
     .selectFrom('lot_edge')
-    .select('from_node')
+    .select(['from_node', 'owner_organisation_id'])
     .distinct()
     .where('kind', '=', 'shipment')
     .where('declared_erroneous', '=', false)
     .orderBy('from_node')
     .execute();
-  return rows.map((r) => r.from_node);
+  const seen = new Set<string>();
+  return rows
+    .filter((r) => !seen.has(r.from_node) && seen.add(r.from_node))
+    .map((r) => ({ lot: r.from_node, organisationId: r.owner_organisation_id }));
+}
+
+export interface EvaluationRow {
+  id: string;
+  standard_id: string;
+  profile_id: string;
+  version: number;
+  lot: string | null;
+  organisation_id: string | null;
+  score: number;
+  errors: number;
+  warnings: number;
+  findings: unknown;
+  evaluated_at: Date;
+}
+
+/** Latest evaluations first; `organisationId` limits them to one organisation's. */
+export async function listEvaluations(
+  db: Kysely<DB>,
+  f: { lot?: string | undefined; organisationId?: string | undefined; limit: number; offset: number },
+): Promise<{ items: EvaluationRow[]; total: number }> {
+  let q = db.selectFrom('standard_evaluation');
+  if (f.lot !== undefined) q = q.where('lot', '=', f.lot);
+  if (f.organisationId !== undefined) q = q.where('organisation_id', '=', f.organisationId);
+  const [items, count] = await Promise.all([
+    q
+      .select([
+        'id',
+        'standard_id',
+        'profile_id',
+        'version',
+        'lot',
+        'organisation_id',
+        'score',
+        'errors',
+        'warnings',
+        'findings',
+        'evaluated_at',
+      ])
+      .orderBy('evaluated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit)
+      .offset(f.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: items.map((r) => ({ ...r, id: String(r.id) })), total: Number(count.n) };
 }
 
 export async function productGroupsByGtin(db: Kysely<DB>, gtins: readonly string[]): Promise<Map<string, string>> {

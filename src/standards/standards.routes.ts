@@ -45,6 +45,20 @@ const Evaluation = Type.Object({
   evaluatedAt: DateTime,
 });
 
+const StoredEvaluation = Type.Object({
+  id: Type.String(),
+  standardId: Type.String(),
+  profileId: Type.String(),
+  version: Type.Integer(),
+  lot: Nullable(Type.String()),
+  organisationId: Nullable(Type.String()),
+  score: Type.Integer(),
+  errors: Type.Integer(),
+  warnings: Type.Integer(),
+  findings: Type.Array(Finding),
+  evaluatedAt: DateTime,
+});
+
 /** Base standards (TCCS): listing, authoring (the province), publishing, and evaluating a lot. */
 export const standardsRoutes: RoutePlugin = async (app, { ctx }) => {
   const { db } = ctx;
@@ -74,6 +88,23 @@ export const standardsRoutes: RoutePlugin = async (app, { ctx }) => {
         ...(productGroup ? { productGroup } : {}),
         ...(profileId ? { profileId } : {}),
       });
+      return { ...page, limit, offset };
+    },
+  );
+
+  app.get(
+    '/standards/evaluations',
+    {
+      schema: {
+        tags,
+        summary: 'Stored lot evaluations, latest first: the province sees all, an organisation its own',
+        querystring: Type.Object({ ...PageQuery, lot: Type.Optional(Type.String({ maxLength: 500 })) }),
+        response: { 200: Page(StoredEvaluation), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const { limit = 50, offset = 0, lot } = request.query;
+      const page = await standards.listEvaluations(db, request.caller, { limit, offset, lot });
       return { ...page, limit, offset };
     },
   );

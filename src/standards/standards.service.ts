@@ -6,7 +6,7 @@ import { callerOrganisation, requireAuthenticated, requirePermission, type Calle
 import { AppError } from '../shared/errors.ts';
 import { parseTraceIdentifier, traceBackward } from '../trace/trace.service.ts';
 import { evaluate, type EvaluationMasterData } from './evaluate.ts';
-import type { ComplianceResult, StandardProfile } from './profile.ts';
+import type { ComplianceFinding, ComplianceResult, StandardProfile } from './profile.ts';
 import { validateProfile } from './profile.schema.ts';
 import * as repo from './standards.repository.ts';
 
@@ -168,6 +168,8 @@ export async function evaluateLot(
   caller: Caller,
   standardId: string,
   input: { lot?: string | undefined; gtin?: string | undefined; events?: unknown[] | undefined },
+  /** The organisation the evaluation is for (the lot's owner when the system scores lots); the caller's by default. */
+  forOrganisation?: string,
 ): Promise<EvaluationView> {
   requireAuthenticated(caller);
   const standard = await getStandard(db, caller, standardId);
@@ -201,7 +203,7 @@ export async function evaluateLot(
     standardId: standard.id,
     result,
     lot,
-    organisationId: callerOrganisation(caller) ?? null,
+    organisationId: forOrganisation ?? callerOrganisation(caller) ?? null,
     eventIds,
     evaluatedBy: caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : caller.kind,
   });
@@ -225,7 +227,7 @@ const LOT_GTIN = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/10\/[^/]+$/;
  */
 export async function scoreShippedLots(db: Kysely<DB>, caller: Caller): Promise<LotScore[]> {
   const lots = await repo.shippedLots(db);
-  const gtins = [...new Set(lots.map((l) => LOT_GTIN.exec(l)?.[1]).filter((g): g is string => g !== undefined))];
+  const gtins = [...new Set(lots.map((l) => LOT_GTIN.exec(l.lot)?.[1]).filter((g): g is string => g !== undefined))];
   const groups = await repo.productGroupsByGtin(db, gtins);
   const published = (await repo.listStandards(db, { statuses: ['published'], limit: 1000, offset: 0 })).items;
   const standardFor = (group: string) =>
@@ -233,12 +235,12 @@ export async function scoreShippedLots(db: Kysely<DB>, caller: Caller): Promise<
       .filter((s) => s.product_groups.includes(group))
       .sort((a, b) => Number(b.profile_id.startsWith('tccs-')) - Number(a.profile_id.startsWith('tccs-')))[0];
   const scores: LotScore[] = [];
-  for (const lot of lots) {
+  for (const { lot, organisationId } of lots) {
     const gtin = LOT_GTIN.exec(lot)?.[1];
     const group = gtin === undefined ? undefined : groups.get(gtin);
     const standard = group === undefined ? undefined : standardFor(group);
     if (!standard) continue;
-    const result = await evaluateLot(db, caller, standard.id, { lot });
+    const result = await evaluateLot(db, caller, standard.id, { lot }, organisationId);
     scores.push({
       lot,
       standardId: standard.id,
@@ -248,4 +250,48 @@ export async function scoreShippedLots(db: Kysely<DB>, caller: Caller): Promise<
     });
   }
   return scores;
+}
+
+export interface StoredEvaluation {
+  readonly id: string;
+  readonly standardId: string;
+  readonly profileId: string;
+  readonly version: number;
+  readonly lot: string | null;
+  readonly organisationId: string | null;
+  readonly score: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly findings: ComplianceFinding[];
+  readonly evaluatedAt: Date;
+}
+
+/** Stored evaluations: the province sees all, an organisation those made for it. */
+export async function listEvaluations(
+  db: Kysely<DB>,
+  caller: Caller,
+  options: { lot?: string | undefined; limit: number; offset: number },
+): Promise<{ items: StoredEvaluation[]; total: number }> {
+  requireAuthenticated(caller);
+  const province =
+    caller.kind === 'system' || ((caller.kind === 'user' || caller.kind === 'apiKey') && caller.province);
+  const organisationId = province ? undefined : callerOrganisation(caller);
+  if (!province && organisationId === undefined) throw new AppError('forbidden', 'Evaluations belong to organisations');
+  const page = await repo.listEvaluations(db, { ...options, organisationId });
+  return {
+    total: page.total,
+    items: page.items.map((r) => ({
+      id: r.id,
+      standardId: r.standard_id,
+      profileId: r.profile_id,
+      version: r.version,
+      lot: r.lot,
+      organisationId: r.organisation_id,
+      score: r.score,
+      errors: r.errors,
+      warnings: r.warnings,
+      findings: r.findings as ComplianceFinding[],
+      evaluatedAt: r.evaluated_at,
+    })),
+  };
 }
