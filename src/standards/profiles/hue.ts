@@ -213,18 +213,13 @@ export const PACKAGED_FOOD: StandardProfile = {
   productGroups: ['food.packaged', 'food.confectionery'],
   basedOn: [CIRCULAR_02, DECREE_37, GS1_GTS],
   ctes: [
-    {
-      ...receiving(1, 'recommended'),
-      id: 'ingredients',
-      name: text('Nhận nguyên liệu', 'Receiving ingredients'),
-      party: 'processor',
-    },
     processing('production', text('Sản xuất mẻ', 'Batch production'), 2, [
       required('ilmd.tx:productionDate'),
       required('ilmd.tx:bestBefore'),
     ]),
     packing(3, 'processor', 'recommended'),
     shipping(4),
+    receiving(5),
   ],
   valueRules: [
     unitsRule([...MASS, 'H87']),
@@ -235,8 +230,8 @@ export const PACKAGED_FOOD: StandardProfile = {
   publicFields: [...PUBLIC_BASE, 'ilmd.tx:productionDate', 'ilmd.tx:bestBefore'],
   retentionDays: RETENTION_PROCESSED,
   guide: text(
-    'Thông tư 02/2024 và Nghị định 37/2026 yêu cầu mỗi công đoạn có mã truy vết sản phẩm, mã địa điểm và thời gian, cùng ngày sản xuất và hạn sử dụng. Ghi việc nhận nguyên liệu (mè, đường, mạch nha) với nhà cung cấp; mỗi mẻ sản xuất là một sự kiện chế biến với ngày sản xuất và hạn sử dụng; xuất hàng ghi bên nhận. Hồ sơ lưu 2 năm.',
-    'Circular 02/2024 and Decree 37/2026 require each stage to carry a product trace code, a location trace code and a time, plus production date and shelf life. Record received ingredients (sesame, sugar, malt) with their supplier; each batch is a processing event with its production and best-before dates; shipping names the receiver. Records are kept 2 years.',
+    'Thông tư 02/2024 và Nghị định 37/2026 yêu cầu mỗi công đoạn có mã truy vết sản phẩm, mã địa điểm và thời gian, cùng ngày sản xuất và hạn sử dụng. Mỗi mẻ sản xuất là một sự kiện chế biến nêu các lô nguyên liệu đầu vào (mè, đường, mạch nha, giữ hóa đơn của nhà cung cấp) cùng ngày sản xuất và hạn sử dụng; xuất hàng ghi bên nhận. Hồ sơ lưu 2 năm.',
+    'Circular 02/2024 and Decree 37/2026 require each stage to carry a product trace code, a location trace code and a time, plus production date and shelf life. Each batch is a processing event naming its input ingredient lots (sesame, sugar, malt; keep the supplier’s invoice) with its production and best-before dates; shipping names the receiver. Records are kept 2 years.',
   ),
 };
 
