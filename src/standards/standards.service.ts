@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { EpcisEvent } from '../epcis/model.ts';
 import { getEvent } from '../epcis/query.service.ts';
-import { callerOrganisation, requireAuthenticated, requirePermission, type Caller } from '../shared/caller.ts';
+import {
+  callerOrganisation,
+  requireAuthenticated,
+  requirePermission,
+  seesEverything,
+  type Caller,
+} from '../shared/caller.ts';
 import { AppError } from '../shared/errors.ts';
 import { parseTraceIdentifier, traceBackward } from '../trace/trace.service.ts';
 import { evaluate, type EvaluationMasterData } from './evaluate.ts';
@@ -49,13 +55,12 @@ function view(row: repo.StandardRow): StandardView {
 }
 const detail = (row: repo.StandardRow): StandardDetail => ({ ...view(row), document: row.document as StandardProfile });
 
-/** Authoring is the province's: its administrators hold `province:write`. */
+/** Authoring is the province's: `standards:manage` belongs to the province administrator's role only. */
 function requireAuthor(caller: Caller): void {
-  requirePermission(caller, 'province:write');
+  requirePermission(caller, 'standards:manage');
+  if (!seesEverything(caller)) throw new AppError('forbidden', 'Only the province authors base standards');
 }
-const mayReadDrafts = (caller: Caller) =>
-  caller.kind === 'system' ||
-  ((caller.kind === 'user' || caller.kind === 'apiKey') && caller.permissions.has('province:write'));
+const mayReadDrafts = (caller: Caller) => seesEverything(caller);
 
 function checked(document: unknown): StandardProfile {
   const problems = validateProfile(document);
