@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withCheckDigit } from '../src/identifiers/check-digit.ts';
 import type { RecallView } from '../src/trace/recall.service.ts';
-import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
-import { capture } from './helpers/epcis.ts';
+import { apiKeyFor, type TestApp } from './helpers/app.ts';
+import { startRecallChain, type RecallChain } from './helpers/recall-chain.ts';
 
+let chain: RecallChain;
 let t: TestApp;
 let farm: Record<string, string>;
 let factory: Record<string, string>;
@@ -13,91 +13,18 @@ let province: Record<string, string>;
 let farmId: string;
 let factoryId: string;
 let shopId: string;
-
-const FARM_GLN = withCheckDigit('893500100000');
-const FACTORY_GLN = withCheckDigit('893500200000');
-const SHOP_GLN = withCheckDigit('893500300000');
-const SEED = `https://id.gs1.org/01/${withCheckDigit('0893500100001')}/10/R1`;
-const DRIED = `https://id.gs1.org/01/${withCheckDigit('0893500100002')}/10/R1`;
-const OTHER = `https://id.gs1.org/01/${withCheckDigit('0893500100002')}/10/R2`;
-
-const doc = (events: object[]) =>
-  JSON.stringify({
-    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-    type: 'EPCISDocument',
-    schemaVersion: '2.0',
-    creationDate: '2026-05-01T00:00:00Z',
-    epcisBody: { eventList: events },
-  });
-const base = (h: number) => ({
-  eventTime: new Date(Date.UTC(2026, 4, 1, h)).toISOString(),
-  eventTimeZoneOffset: '+07:00',
-});
-const ship = (h: number, epcClass: string, quantity: number, from: string, to: string) => ({
-  type: 'ObjectEvent',
-  ...base(h),
-  action: 'OBSERVE',
-  bizStep: 'shipping',
-  quantityList: [{ epcClass, quantity, uom: 'KGM' }],
-  sourceList: [{ type: 'owning_party', source: `https://id.gs1.org/417/${from}` }],
-  destinationList: [{ type: 'owning_party', destination: `https://id.gs1.org/417/${to}` }],
-});
-
-async function store(headers: Record<string, string>, events: object[]) {
-  expect((await capture(t, headers, doc(events))).job).toMatchObject({ success: true });
-}
+let SEED: string;
+let DRIED: string;
+let OTHER: string;
+let FACTORY_GLN: string;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  farmId = await makeOrganisation(t.db, { name: 'HTX Sen Tịnh Tâm' });
-  factoryId = await makeOrganisation(t.db, { name: 'Công ty Chế biến Sen Huế' });
-  shopId = await makeOrganisation(t.db, { name: 'Cửa hàng Đặc sản Huế' });
-  const outsiderId = await makeOrganisation(t.db);
-  for (const [id, gln] of [
-    [farmId, FARM_GLN],
-    [factoryId, FACTORY_GLN],
-    [shopId, SHOP_GLN],
-  ] as const)
-    await t.db.updateTable('organisation').set({ primary_gln: gln }).where('id', '=', id).execute();
-  const perms = ['epcis:capture', 'epcis:query', 'recall:manage'] as const;
-  farm = (await apiKeyFor(t, farmId, [...perms])).headers;
-  factory = (await apiKeyFor(t, factoryId, [...perms])).headers;
-  shop = (await apiKeyFor(t, shopId, [...perms])).headers;
-  outsider = (await apiKeyFor(t, outsiderId, [...perms])).headers;
-  province = (await signInAs(t, await makeOrganisation(t.db, { kind: 'authority' }), 'province_admin')).headers;
-  await store(farm, [
-    {
-      type: 'ObjectEvent',
-      ...base(1),
-      action: 'ADD',
-      bizStep: 'commissioning',
-      quantityList: [{ epcClass: SEED, quantity: 100, uom: 'KGM' }],
-    },
-    ship(2, SEED, 100, FARM_GLN, FACTORY_GLN),
-  ]);
-  await store(factory, [
-    {
-      type: 'TransformationEvent',
-      ...base(3),
-      inputQuantityList: [{ epcClass: SEED, quantity: 100, uom: 'KGM' }],
-      outputQuantityList: [{ epcClass: DRIED, quantity: 70, uom: 'KGM' }],
-      bizLocation: { id: `https://id.gs1.org/414/${FACTORY_GLN}` },
-    },
-    ship(4, DRIED, 70, FACTORY_GLN, SHOP_GLN),
-    {
-      type: 'ObjectEvent',
-      ...base(5),
-      action: 'ADD',
-      bizStep: 'commissioning',
-      quantityList: [{ epcClass: OTHER, quantity: 5, uom: 'KGM' }],
-    },
-  ]);
+  chain = await startRecallChain('00');
+  ({ t, farm, factory, shop, outsider, province, farmId, factoryId, shopId, SEED, DRIED, OTHER, FACTORY_GLN } = chain);
 });
 afterAll(async () => t?.close());
 
-async function post(headers: Record<string, string>, url: string, payload: object) {
-  return t.app.inject({ method: 'POST', url, headers, payload });
-}
+const post = (headers: Record<string, string>, url: string, payload: object) => chain.post(headers, url, payload);
 
 describe('recall', () => {
   let recall: RecallView;
