@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { organisationScope } from './organisation-scope.ts';
 import type { CertificationTable, ProductTable } from './registry.tables.ts';
 
 /** SQL for products, their images and certifications. */
@@ -49,15 +50,9 @@ export async function listProducts(
 ) {
   let query = db.selectFrom('product');
   if (filter.organisations !== undefined) {
-    const organisations = filter.organisations;
-    const ids = filter.ids ?? [];
-    if (organisations.length === 0 && ids.length === 0) return { items: [], total: 0 };
-    query = query.where((eb) =>
-      eb.or([
-        ...(organisations.length > 0 ? [eb('organisation_id', 'in', organisations)] : []),
-        ...(ids.length > 0 ? [eb('id', 'in', ids)] : []),
-      ]),
-    );
+    const scope = organisationScope(filter.organisations, filter.ids);
+    if (scope === null) return { items: [], total: 0 };
+    query = query.where(scope);
   }
   if (filter.organisationId !== undefined) query = query.where('organisation_id', '=', filter.organisationId);
   if (filter.groupCode !== undefined)
