@@ -1,5 +1,6 @@
 import type { EpcisTables } from '../epcis/epcis.tables.ts';
 import type { JobTables } from '../jobs/job.tables.ts';
+import type { LabelsTables } from '../labels/labels.tables.ts';
 import type { IdentityTables } from '../registry/identity.tables.ts';
 import type { RegistryTables } from '../registry/registry.tables.ts';
 import type { StandardsTables } from '../standards/standards.tables.ts';
@@ -9,4 +10,10 @@ import type { TraceTables } from '../trace/trace.tables.ts';
  * The whole database as Kysely sees it. Each capability declares its own tables in `<capability>/*.tables.ts`;
  * this interface only composes them.
  */
-export type DB = IdentityTables & JobTables & RegistryTables & EpcisTables & TraceTables & StandardsTables;
+export type DB = IdentityTables &
+  JobTables &
+  RegistryTables &
+  EpcisTables &
+  TraceTables &
+  StandardsTables &
+  LabelsTables;

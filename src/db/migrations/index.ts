@@ -10,6 +10,7 @@ import * as m0008 from './0008_event_visibility.ts';
 import * as m0009 from './0009_recall_steps.ts';
 import * as m0010 from './0010_standards.ts';
 import * as m0011 from './0011_master_data.ts';
+import * as m0012 from './0012_labels.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_recall_steps': m0009,
   '0010_standards': m0010,
   '0011_master_data': m0011,
+  '0012_labels': m0012,
 };
