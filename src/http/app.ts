@@ -16,6 +16,7 @@ import type { App, AppContext, RoutePlugin } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { HealthResponse } from './schemas.ts';
 import { standardsRoutes } from '../standards/standards.routes.ts';
+import { notificationsRoutes } from '../notifications/notifications.routes.ts';
 
 export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
@@ -28,6 +29,7 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/epcis', plugin: epcisRoutes },
   { prefix: '/api', plugin: traceRoutes },
   { prefix: '/api', plugin: standardsRoutes },
+  { prefix: '/api', plugin: notificationsRoutes },
 ];
 
 /**

@@ -7,6 +7,12 @@ import {
   SUBSCRIPTION_DISPATCH_KIND,
   SUBSCRIPTION_SCHEDULE_KIND,
 } from '../epcis/subscription.service.ts';
+import {
+  deliverNotificationWebhook,
+  EMAIL_SEND_KIND,
+  sendNotificationEmail,
+  WEBHOOK_DELIVER_KIND,
+} from '../notifications/notifications.service.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
@@ -15,4 +21,6 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [SUBSCRIPTION_DISPATCH_KIND]: dispatchStreamSubscriptions,
   [SUBSCRIPTION_DELIVER_KIND]: deliverSubscription,
   [SUBSCRIPTION_SCHEDULE_KIND]: runScheduledSubscription,
+  [EMAIL_SEND_KIND]: sendNotificationEmail,
+  [WEBHOOK_DELIVER_KIND]: deliverNotificationWebhook,
 };

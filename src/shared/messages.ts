@@ -2,6 +2,11 @@
  * The message catalogue: every user-facing text, in Vietnamese (default) and English. Keys are stable; a test
  * checks that both languages carry every key. Capabilities add their keys here under their own prefix.
  */
+import { portalEn, portalVi } from '../portal/portal.messages.ts';
+import { traceEn, traceVi } from '../trace/trace.messages.ts';
+import { notificationsEn, notificationsVi } from '../notifications/notifications.messages.ts';
+import { resolverEn, resolverVi } from '../resolver/resolver.messages.ts';
+
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
@@ -132,6 +137,10 @@ const vi = {
   'recall.report.step.closed': 'Kết thúc',
   'recall.report.total': 'Tổng thời gian',
   'recall.report.incomplete': 'chưa hoàn tất',
+  ...portalVi,
+  ...traceVi,
+  ...notificationsVi,
+  ...resolverVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -264,6 +273,10 @@ const en: Record<MessageKey, string> = {
   'recall.report.step.closed': 'Closed',
   'recall.report.total': 'Total time',
   'recall.report.incomplete': 'not complete',
+  ...portalEn,
+  ...traceEn,
+  ...notificationsEn,
+  ...resolverEn,
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };

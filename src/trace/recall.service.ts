@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { identifierKeyParts } from '../epcis/event-index.ts';
 import {
   callerOrganisation,
   hasPermission,
@@ -9,8 +10,10 @@ import {
   SYSTEM,
   type Caller,
 } from '../shared/caller.ts';
+import { notify } from '../notifications/index.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { sheetsOf, type LotExport } from './export.service.ts';
+import { insertRecallLots } from './recall.repository.ts';
 import { traceBackward, traceForward, type TraceNode } from './trace.service.ts';
 
 /**
@@ -199,11 +202,47 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
         ...(affected.size === 0 ? [{ recall_id: id, step: 'acknowledged', at: impactAt }] : []),
       ])
       .execute();
+    await insertRecallLots(
+      trx,
+      id,
+      lots,
+      impact.lots.map((l) => l.identifier),
+    );
+    // A drill tells nobody: no notification, e-mail or webhook for a mock recall.
+    if (!(input.mock ?? false)) {
+      const announce = recallAnnouncement(id, reason, input.severity, lots, impact);
+      for (const organisationId of affected)
+        if (organisationId !== opener) await notify(trx, { ...announce, organisationId });
+      if (!seesEverything(caller)) await notify(trx, { ...announce, organisationId: null });
+    }
   };
   // Within a caller's transaction (the demo loader) or in one of its own.
   if (db.isTransaction) await write(db as Transaction<DB>);
   else await db.transaction().execute(write);
   return getRecall(db, caller, id);
+}
+
+/** The notification of a real recall (the organisation is set per recipient). */
+function recallAnnouncement(
+  id: string,
+  reason: string,
+  severity: RecallSeverity,
+  lots: readonly string[],
+  impact: RecallImpact,
+) {
+  const names = lots.map((l) => {
+    const found = impact.lots.find((x) => x.identifier === l);
+    const { gtin, lot } = identifierKeyParts(l);
+    const code = gtin && lot ? `${lot} (GTIN ${gtin})` : l;
+    return found?.productName ? `${found.productName} ${code}` : code;
+  });
+  return {
+    kind: 'recall.opened',
+    titleKey: `trace.notification.recallOpened.${severity}`,
+    params: { lots: names.join(', ').slice(0, 300), reason: reason.slice(0, 300) },
+    link: `/app/recalls/${id}`,
+    payload: { recallId: id, severity, lots: [...lots], reason },
+  };
 }
 
 async function loadVisible(db: Kysely<DB>, caller: Caller, id: string) {

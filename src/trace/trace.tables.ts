@@ -62,8 +62,44 @@ export interface RecallStepTable {
   at: Timestamp;
 }
 
+/** A lot a recall covers (recalled directly, or downstream in its impact), by GTIN and lot for the lookups. */
+export interface RecallLotTable {
+  recall_id: string;
+  identifier: string;
+  gtin: string | null;
+  lot: string | null;
+  direct: boolean;
+}
+
+/** What an affected organisation did with a lot it holds. */
+export interface RecallActionTable {
+  id: string;
+  recall_id: string;
+  organisation_id: string;
+  lot: string;
+  action: string;
+  quantity: ColumnType<string, number | string, number | string>;
+  uom: string;
+  note: string | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+}
+
+/** The receiver's refusal of one lot of a shipping event. */
+export interface ShipmentRejectionTable {
+  event_row: ColumnType<string, string | number, string | number>;
+  lot: string;
+  organisation_id: string;
+  reason: string;
+  rejected_by: string | null;
+  rejected_at: Timestamp;
+}
+
 export interface RecallTables {
   recall: RecallTable;
   recall_organisation: RecallOrganisationTable;
   recall_step: RecallStepTable;
+  recall_lot: RecallLotTable;
+  recall_action: RecallActionTable;
+  shipment_rejection: ShipmentRejectionTable;
 }

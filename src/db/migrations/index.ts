@@ -10,7 +10,12 @@ import * as m0008 from './0008_event_visibility.ts';
 import * as m0009 from './0009_recall_steps.ts';
 import * as m0010 from './0010_standards.ts';
 import * as m0011 from './0011_master_data.ts';
+import * as m0014 from './0014_notifications.ts';
+import * as m0015 from './0015_recall_actions.ts';
+import * as m0017 from './0017_portal.ts';
 import * as m0012 from './0012_labels.ts';
+import * as m0016 from './0016_compliance.ts';
+import * as m0013 from './0013_resolver.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -25,5 +30,10 @@ export const migrations: Record<string, Migration> = {
   '0009_recall_steps': m0009,
   '0010_standards': m0010,
   '0011_master_data': m0011,
+  '0014_notifications': m0014,
+  '0015_recall_actions': m0015,
+  '0017_portal': m0017,
   '0012_labels': m0012,
+  '0013_resolver': m0013,
+  '0016_compliance': m0016,
 };
