@@ -12,6 +12,7 @@ import {
   type Caller,
 } from '../shared/caller.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { standardsCaptureExtension } from '../standards/index.ts';
 import { recordLotGraph } from '../trace/trace.repository.ts';
 import * as repo from './capture.repository.ts';
 import type { CaptureError } from './epcis.tables.ts';
@@ -44,7 +45,34 @@ export interface CaptureInput {
   /** A solution provider (or the province) capturing for another organisation. */
   readonly onBehalfOf?: string | undefined;
   readonly channel?: CaptureChannel;
+  /** `reject` refuses a capture whose event lacks a key data element its product's standard requires. */
+  readonly standardsBehaviour?: StandardsBehaviour;
 }
+
+export type StandardsBehaviour = 'warn' | 'reject';
+
+/**
+ * What another capability adds to capture, at this one extension point (base-standard compliance, in
+ * `src/standards`): `received` sees the parsed events in the transaction that queues the capture job (or stores a
+ * synchronous capture) and may refuse the capture by throwing an AppError; `stored` runs in the transaction that
+ * stores them; `jobStatus` adds members to capture jobs' status.
+ */
+export interface CaptureExtension {
+  received(
+    trx: Transaction<DB>,
+    events: readonly EpcisEvent[],
+    context: {
+      readonly captureJobId: string | null;
+      /** Position of each event in the captured document (events refused by validation are left out). */
+      readonly documentIndexes: readonly number[];
+      readonly standardsBehaviour: StandardsBehaviour;
+    },
+  ): Promise<void>;
+  stored(trx: Transaction<DB>, events: readonly EpcisEvent[], result: StoreResult): Promise<void>;
+  jobStatus(db: Kysely<DB>, captureJobIds: readonly string[]): Promise<ReadonlyMap<string, Record<string, unknown>>>;
+}
+
+const CAPTURE_EXTENSIONS: readonly CaptureExtension[] = [standardsCaptureExtension];
 
 interface CapturePayload {
   events: EpcisEvent[];
@@ -133,6 +161,16 @@ export async function submitCapture(
       errors,
       payload,
     });
+    const refused = new Set(errors.map((e) => e.eventIndex));
+    const documentIndexes: number[] = [];
+    for (let i = 0; documentIndexes.length < payload.events.length; i++) if (!refused.has(i)) documentIndexes.push(i);
+    for (const extension of CAPTURE_EXTENSIONS) {
+      await extension.received(trx, payload.events, {
+        captureJobId: captureId,
+        documentIndexes,
+        standardsBehaviour: input.standardsBehaviour ?? 'warn',
+      });
+    }
     await enqueueJob(trx, CAPTURE_JOB_KIND, { captureId }, { maxAttempts: 5 });
   });
   return { captureId };
@@ -315,7 +353,10 @@ export async function processCaptureJob(payload: unknown, context: JobContext): 
         errors,
         clearPayload: true,
       });
-      if (result.stored > 0) await enqueueStreamDispatch(trx, result.organisations);
+      if (result.stored > 0) {
+        await enqueueStreamDispatch(trx, result.organisations);
+        for (const extension of CAPTURE_EXTENSIONS) await extension.stored(trx, stored.events, result);
+      }
       await context.complete(trx);
     });
   } catch (e) {
@@ -372,6 +413,13 @@ export async function captureWithin(trx: Transaction<DB>, caller: Caller, input:
     });
   }
   const provider = acting.viaDelegation ? (callerOrganisation(caller) ?? null) : null;
+  for (const extension of CAPTURE_EXTENSIONS) {
+    await extension.received(trx, parsed.events, {
+      captureJobId: null,
+      documentIndexes: parsed.events.map((_, i) => i),
+      standardsBehaviour: input.standardsBehaviour ?? 'warn',
+    });
+  }
   const result = await storeEvents(trx, parsed.events, parsed.namespaces, {
     masterData: parsed.masterData,
     organisationId: acting.organisationId,
@@ -389,7 +437,10 @@ export async function captureWithin(trx: Transaction<DB>, caller: Caller, input:
       })),
     });
   }
-  if (result.stored > 0) await enqueueStreamDispatch(trx, result.organisations);
+  if (result.stored > 0) {
+    await enqueueStreamDispatch(trx, result.organisations);
+    for (const extension of CAPTURE_EXTENSIONS) await extension.stored(trx, parsed.events, result);
+  }
   return result;
 }
 
@@ -410,7 +461,14 @@ function mapJob(job: Awaited<ReturnType<typeof repo.listCaptureJobs>>[number]) {
     channel: job.channel,
   };
 }
-export type CaptureJobView = ReturnType<typeof mapJob>;
+export type CaptureJobView = ReturnType<typeof mapJob> & Record<string, unknown>;
+
+/** The jobs' status with the members capture extensions add (e.g. standards `warnings`). */
+async function withExtensions(db: Kysely<DB>, views: ReturnType<typeof mapJob>[]): Promise<CaptureJobView[]> {
+  const ids = views.map((v) => v.captureID);
+  const extras = await Promise.all(CAPTURE_EXTENSIONS.map((e) => e.jobStatus(db, ids)));
+  return views.map((v) => Object.assign({}, ...extras.map((x) => x.get(v.captureID) ?? {}), v) as CaptureJobView);
+}
 
 export async function getCaptureJob(db: Kysely<DB>, caller: Caller, captureId: string): Promise<CaptureJobView> {
   requirePermission(caller, 'epcis:capture');
@@ -422,11 +480,11 @@ export async function getCaptureJob(db: Kysely<DB>, caller: Caller, captureId: s
   ) {
     throw notFound('Capture job');
   }
-  return mapJob(job);
+  return (await withExtensions(db, [mapJob(job)]))[0]!;
 }
 
 export async function listCaptureJobs(db: Kysely<DB>, caller: Caller, limit = 50): Promise<CaptureJobView[]> {
   requirePermission(caller, 'epcis:capture');
   const rows = await repo.listCaptureJobs(db, seesEverything(caller) ? undefined : callerOrganisation(caller), limit);
-  return rows.map(mapJob);
+  return withExtensions(db, rows.map(mapJob));
 }

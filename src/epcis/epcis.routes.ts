@@ -73,6 +73,16 @@ function singleString(value: unknown): string | undefined {
   return undefined;
 }
 
+/** `TX-Standards-Behaviour`: warn (the default) or reject; see docs/standards.md. */
+function standardsBehaviour(header: unknown): capture.StandardsBehaviour {
+  const value = singleString(header)?.trim().toLowerCase();
+  if (value === undefined || value === 'warn') return 'warn';
+  if (value === 'reject') return 'reject';
+  throw new AppError('validation', 'TX-Standards-Behaviour must be warn or reject', {
+    fields: [{ field: 'TX-Standards-Behaviour', message: 'warn or reject' }],
+  });
+}
+
 function perPage(request: FastifyRequest): number | undefined {
   const raw = singleString((request.query as Record<string, unknown>).perPage);
   if (raw === undefined) return undefined;
@@ -194,7 +204,7 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
         tags: ['epcis'],
         summary: 'Capture an EPCISDocument or EPCISQueryDocument (JSON-LD or XML); answers 202 with the capture job',
         description:
-          'Header GS1-Capture-Error-Behaviour: rollback (default, all or nothing) or proceed. Query onBehalfOf: an organisation that delegated capture to the caller.',
+          'Header GS1-Capture-Error-Behaviour: rollback (default, all or nothing) or proceed. Header TX-Standards-Behaviour: warn (default: findings against the products’ standards listed as the job’s warnings) or reject (a missing required key data element refuses the capture). Query onBehalfOf: an organisation that delegated capture to the caller.',
         response: { 202: Type.Object({ captureID: Type.String() }), ...ERRORS },
       },
     },
@@ -208,6 +218,7 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
         body: request.body as Buffer,
         format: bodyFormat(request),
         errorBehaviour: behaviourHeader ?? 'rollback',
+        standardsBehaviour: standardsBehaviour(request.headers['tx-standards-behaviour']),
         ...(onBehalfOf ? { onBehalfOf } : {}),
       });
       ctx.onWork?.();
@@ -253,6 +264,7 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
       const result = await capture.captureNow(db, request.caller, {
         body,
         format,
+        standardsBehaviour: standardsBehaviour(request.headers['tx-standards-behaviour']),
         ...(onBehalfOf ? { onBehalfOf } : {}),
       });
       const first = result.eventIds[0];

@@ -13,6 +13,7 @@ import {
   sendNotificationEmail,
   WEBHOOK_DELIVER_KIND,
 } from '../notifications/notifications.service.ts';
+import { processLotRefreshJob, REFRESH_LOTS_JOB_KIND } from '../standards/index.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
@@ -21,6 +22,7 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [SUBSCRIPTION_DISPATCH_KIND]: dispatchStreamSubscriptions,
   [SUBSCRIPTION_DELIVER_KIND]: deliverSubscription,
   [SUBSCRIPTION_SCHEDULE_KIND]: runScheduledSubscription,
+  [REFRESH_LOTS_JOB_KIND]: processLotRefreshJob,
   [EMAIL_SEND_KIND]: sendNotificationEmail,
   [WEBHOOK_DELIVER_KIND]: deliverNotificationWebhook,
 };

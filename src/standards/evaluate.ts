@@ -64,9 +64,24 @@ function sameStep(eventStep: string | undefined, cteStep: string): boolean {
   return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
-/** The CTE an event is read as: the first of the profile with its event type and business step. */
-export function matchCte(profile: StandardProfile, event: EpcisEvent): CteRule | undefined {
-  return profile.ctes.find((c) => c.eventType === event.type && sameStep(event.bizStep, c.bizStep));
+/**
+ * The role of the evaluated lot in an event: `self` when the event names the lot itself (or a container it was
+ * packed into), `input` when it names only lots the evaluated one was made from. Unknown for a posted event list.
+ */
+export type LotRole = 'self' | 'input';
+
+/**
+ * The CTE an event is read as: the first of the profile with its event type and business step whose `lot` role
+ * (when the CTE names one and the event's role is known) is the event's. A processor's receipt of its raw material
+ * (`input`) and its customer's receipt of the finished lot (`self`) are then different CTEs.
+ */
+export function matchCte(profile: StandardProfile, event: EpcisEvent, role?: LotRole): CteRule | undefined {
+  return profile.ctes.find(
+    (c) =>
+      c.eventType === event.type &&
+      sameStep(event.bizStep, c.bizStep) &&
+      (c.lot === undefined || role === undefined || c.lot === role),
+  );
 }
 
 function show(value: unknown): string {
@@ -126,14 +141,71 @@ function finding(
 const severityOf = (requirement: 'required' | 'recommended'): Severity =>
   requirement === 'required' ? 'error' : 'warning';
 
+/** The checks one matched event answers alone: its key data elements and the value rules on what it carries. */
+function eventChecks(
+  profile: StandardProfile,
+  cte: CteRule,
+  event: EpcisEvent,
+  index: number,
+  master: EvaluationMasterData,
+): { checks: number; findings: ComplianceFinding[] } {
+  const findings: ComplianceFinding[] = [];
+  let checks = 0;
+  for (const kde of cte.kdes) {
+    checks += 1;
+    if (valuesAt(event, kde.path, master).length === 0) {
+      findings.push(finding('missing_kde', severityOf(kde.requirement), cte.id, index, kde.path, {}));
+    }
+  }
+  for (const rule of profile.valueRules) {
+    if (rule.ctes !== undefined && !rule.ctes.includes(cte.id)) continue;
+    for (const value of valuesAt(event, rule.path, master)) {
+      checks += 1;
+      const expected = breaks(rule, value);
+      if (expected !== null) {
+        findings.push(
+          finding('value_out_of_rule', rule.severity, cte.id, index, rule.path, {
+            value: show(value),
+            expected,
+            rule: rule.check.kind,
+          }),
+        );
+      }
+    }
+  }
+  return { checks, findings };
+}
+
+/**
+ * Checks one event on its own, as capture does before the lot's whole history is known: the CTE it is read as,
+ * and the findings about its key data elements and values (never a missing event, an order or a yield, which
+ * need the history). `cte` is null when the profile has no CTE for the event.
+ */
+export function checkEvent(
+  profile: StandardProfile,
+  event: EpcisEvent,
+  index: number,
+  master: EvaluationMasterData = {},
+  role?: LotRole,
+): { cte: string | null; findings: ComplianceFinding[] } {
+  const cte = matchCte(profile, event, role);
+  if (!cte) return { cte: null, findings: [] };
+  return { cte: cte.id, findings: eventChecks(profile, cte, event, index, master).findings };
+}
+
+/**
+ * Evaluates a lot's history. `roles[i]`, when given, is the evaluated lot's role in event `i` (see `LotRole`);
+ * without it, a CTE is matched by event type and business step alone.
+ */
 export function evaluate(
   profile: StandardProfile,
   events: readonly EpcisEvent[],
   master: EvaluationMasterData = {},
+  roles: readonly (LotRole | undefined)[] = [],
 ): ComplianceResult {
   const findings: ComplianceFinding[] = [];
   let checks = 0;
-  const matched = events.map((e) => matchCte(profile, e) ?? null);
+  const matched = events.map((e, i) => matchCte(profile, e, roles[i]) ?? null);
 
   // 1. Required and recommended CTEs (an anyOf group is satisfied by any of its members).
   const present = new Set(matched.filter((c): c is CteRule => c !== null).map((c) => c.id));
@@ -176,31 +248,10 @@ export function evaluate(
     const cte = matched[index];
     if (!cte) return;
 
-    // 2. Key data elements.
-    for (const kde of cte.kdes) {
-      checks += 1;
-      if (valuesAt(event, kde.path, master).length === 0) {
-        findings.push(finding('missing_kde', severityOf(kde.requirement), cte.id, index, kde.path, {}));
-      }
-    }
-
-    // 3. Value rules on the values present.
-    for (const rule of profile.valueRules) {
-      if (rule.ctes !== undefined && !rule.ctes.includes(cte.id)) continue;
-      for (const value of valuesAt(event, rule.path, master)) {
-        checks += 1;
-        const expected = breaks(rule, value);
-        if (expected !== null) {
-          findings.push(
-            finding('value_out_of_rule', rule.severity, cte.id, index, rule.path, {
-              value: show(value),
-              expected,
-              rule: rule.check.kind,
-            }),
-          );
-        }
-      }
-    }
+    // 2 and 3. Key data elements, value rules on the values present.
+    const own = eventChecks(profile, cte, event, index, master);
+    checks += own.checks;
+    findings.push(...own.findings);
 
     // 4. Order: no event of a later CTE may come before this one.
     checks += 1;

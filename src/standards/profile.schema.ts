@@ -86,6 +86,7 @@ export const PROFILE_SCHEMA = {
           },
           requirement: { enum: ['required', 'recommended', 'optional'] },
           anyOf: cteId,
+          lot: { enum: ['self', 'input'] },
           kdes: {
             type: 'array',
             items: {

@@ -66,6 +66,12 @@ export interface CteRule {
    */
   readonly requirement: Requirement;
   readonly anyOf?: string;
+  /**
+   * Whose event this is, seen from the evaluated lot: `self` (the event names the lot itself, or a container it
+   * travels in) or `input` (it names only lots the evaluated one was made from: the receipt of raw material). Any
+   * when omitted.
+   */
+  readonly lot?: 'self' | 'input';
   readonly kdes: readonly KdeRule[];
 }
 

@@ -11,7 +11,8 @@ import {
 } from '../shared/caller.ts';
 import { AppError } from '../shared/errors.ts';
 import { parseTraceIdentifier, traceBackward } from '../trace/trace.service.ts';
-import { evaluate, type EvaluationMasterData } from './evaluate.ts';
+import { evaluate } from './evaluate.ts';
+import { masterDataFor } from './location-master.ts';
 import type { ComplianceFinding, ComplianceResult, StandardProfile } from './profile.ts';
 import { validateProfile } from './profile.schema.ts';
 import * as repo from './standards.repository.ts';
@@ -143,24 +144,6 @@ export interface EvaluationView extends ComplianceResult {
   readonly lot: string | null;
   readonly eventIds: string[];
   readonly evaluatedAt: Date;
-}
-
-const GLN_IN_URI = /\/414\/(\d{13})(?:[/?#]|$)/;
-
-/** Master data of the locations the events name (registry GLNs: growing-area and packing-house codes). */
-async function masterDataFor(db: Kysely<DB>, events: readonly EpcisEvent[]): Promise<EvaluationMasterData> {
-  const ids = [...new Set(events.map((e) => e.bizLocation?.id).filter((id): id is string => id !== undefined))];
-  const byId = new Map(ids.map((id) => [id, GLN_IN_URI.exec(id)?.[1]]));
-  const attributes = await repo.locationAttributes(
-    db,
-    [...byId.values()].filter((g): g is string => g !== undefined),
-  );
-  const locations: Record<string, Record<string, unknown>> = {};
-  for (const [id, gln] of byId) {
-    const found = gln === undefined ? undefined : attributes.get(gln);
-    if (found) locations[id] = found;
-  }
-  return { locations };
 }
 
 /**

@@ -38,7 +38,43 @@ export interface StandardEvaluationTable {
   evaluated_at: Timestamp;
 }
 
+/** A product bound to one standard version (rebinding is explicit); unbound products follow their group's. */
+export interface ProductStandardTable {
+  product_id: string;
+  standard_id: string;
+  bound_by: string | null;
+  bound_at: Timestamp;
+}
+
+/** The current compliance of a lot against the standard version its product uses, refreshed as events arrive. */
+export interface LotComplianceTable {
+  lot: string;
+  gtin: string;
+  product_id: string;
+  organisation_id: string;
+  standard_id: string;
+  profile_id: string;
+  version: number;
+  score: number;
+  errors: number;
+  warnings: number;
+  findings: Json<unknown>;
+  event_count: number;
+  evaluated_at: Timestamp;
+}
+
+/** What a capture job was told about its events against their products' standards. */
+export interface CaptureComplianceTable {
+  capture_job_id: string;
+  behaviour: 'warn' | 'reject';
+  warnings: Json<unknown>;
+  created_at: Timestamp;
+}
+
 export interface StandardsTables {
   standard: StandardTable;
   standard_evaluation: StandardEvaluationTable;
+  product_standard: ProductStandardTable;
+  lot_compliance: LotComplianceTable;
+  capture_compliance: CaptureComplianceTable;
 }
