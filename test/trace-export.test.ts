@@ -308,6 +308,45 @@ describe('shipment confirmation', () => {
     const bad = await t.app.inject({ url: '/api/trace/shipments?status=lost', headers: farm });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('lets the receiver reject a shipment with a reason: its own state, a finding, the sender told', async () => {
+    const [da2] = (await list(shop, 'unconfirmed')).filter((s) => s.bizTransaction?.endsWith('DA-2'));
+    const reject = (headers: Record<string, string>, payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/trace/shipments/rejections', headers, payload });
+    const body = { eventID: da2!.eventID, lot: da2!.lot, reason: 'Hạt sen bị mốc, không nhận' };
+    // The sender does not reject its own shipment; someone who cannot see it gets 404; a reason is required.
+    expect((await reject(farm, body)).statusCode).toBe(403);
+    const outsider = (await apiKeyFor(t, await makeOrganisation(t.db), ['epcis:capture', 'epcis:query'])).headers;
+    expect((await reject(outsider, body)).statusCode).toBe(404);
+    expect((await reject(shop, { ...body, reason: '  ' })).statusCode).toBe(400);
+    expect((await reject(shop, { ...body, eventID: 'urn:uuid:unknown' })).statusCode).toBe(404);
+
+    const rejected = await reject(shop, { ...body, lot: `(01)${GTIN_SEED}(10)E2` });
+    expect(rejected.statusCode, rejected.body).toBe(201);
+    expect(rejected.json<ShipmentView>()).toMatchObject({
+      status: 'rejected',
+      receipt: null,
+      rejection: { reason: 'Hạt sen bị mốc, không nhận' },
+      findings: [expect.objectContaining({ code: 'shipment_rejected', severity: 'high' })],
+    });
+    expect((await reject(shop, body)).statusCode).toBe(409);
+    // Both sides see the state; it is neither unconfirmed nor confirmed any more.
+    expect((await list(farm, 'rejected')).map(brief)).toEqual([['E2', 'Cửa hàng Đặc sản Huế', 'DA-2']]);
+    expect((await list(farm, 'unconfirmed')).map(brief)).toEqual([['E1', 'Công ty Chế biến Sen Huế', 'PX-2']]);
+    expect((await list(shop, 'rejected'))[0]!.rejection?.reason).toBe('Hạt sen bị mốc, không nhận');
+    expect(await list(factory, 'rejected')).toEqual([]);
+    // The sender is notified (in-app; e-mail and webhooks follow the same notification).
+    const inbox = (await t.app.inject({ url: '/api/notifications', headers: farm })).json<{
+      items: { kind: string; title: string; payload: Record<string, unknown> }[];
+    }>();
+    expect(inbox.items).toEqual([
+      expect.objectContaining({
+        kind: 'shipment.rejected',
+        title: `Cửa hàng Đặc sản Huế từ chối nhận lô E2 (GTIN ${GTIN_SEED}): Hạt sen bị mốc, không nhận`,
+        payload: { eventID: da2!.eventID, lot: da2!.lot, reason: 'Hạt sen bị mốc, không nhận' },
+      }),
+    ]);
+  });
 });
 
 describe('spreadsheet of a product over a date range', () => {

@@ -45,12 +45,30 @@ describe('recall stopwatch', () => {
     expect(recall.timings.steps.map((s) => s.at !== null)).toEqual([true, true, false, false, false]);
     expect(recall.timings.complete).toBe(false);
     expect(recall.timings.steps[0]!.at).toBe(recall.openedAt);
+    // A drill tells nobody: no in-app notification, no e-mail, no webhook delivery, no job.
+    const count = async (table: 'notification' | 'notification_email' | 'notification_webhook_delivery') =>
+      Number(
+        (
+          await t.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect([
+      await count('notification'),
+      await count('notification_email'),
+      await count('notification_webhook_delivery'),
+    ]).toEqual([0, 0, 0]);
+    expect(await t.db.selectFrom('job').select('kind').where('kind', 'like', 'notification.%').execute()).toEqual([]);
+    for (const headers of [farm, factory, shop, province])
+      expect((await t.app.inject({ url: '/api/notifications', headers })).json<{ total: number }>().total).toBe(0);
 
     const xlsx = await t.app.inject({ url: `/api/recalls/${recall.id}/export.xlsx`, headers: province });
     expect(xlsx.statusCode, xlsx.body).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['commissioning', 'transformation', 'shipping']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['commissioning', 'transformation', 'shipping', 'recall actions']);
     // A second download does not move the step.
     const first = (await t.app.inject({ url: `/api/recalls/${recall.id}`, headers: province })).json<RecallView>();
     const producedAt = first.timings.steps[2]!.at;
@@ -113,6 +131,16 @@ describe('recall stopwatch', () => {
     expect(asShop.json<RecallView>().timings.steps.map((s) => s.at !== null)).toEqual([true, true, false, true, false]);
     const outsiderXlsx = await t.app.inject({ url: `/api/recalls/${recall.id}/export.xlsx`, headers: outsider });
     expect(outsiderXlsx.statusCode).toBe(404);
+    // A real recall is announced to the affected shop and to the province, not to the factory that opened it.
+    const kinds = async (headers: Record<string, string>) =>
+      (await t.app.inject({ url: '/api/notifications', headers }))
+        .json<{ items: { kind: string; payload: { recallId?: string } }[] }>()
+        .items.filter((n) => n.payload.recallId === recall.id)
+        .map((n) => n.kind);
+    expect(await kinds(shop)).toEqual(['recall.opened']);
+    expect(await kinds(province)).toEqual(['recall.opened']);
+    expect(await kinds(factory)).toEqual([]);
+    expect(await kinds(farm)).toEqual([]);
   });
 
   it('computes durations over the steps reached, skipping the ones not reached', () => {
@@ -150,6 +178,8 @@ describe('demo mock recall', () => {
       );
       expect(recall.acknowledgements.every((a) => a.acknowledgedAt !== null)).toBe(true);
       expect(recall.timings.complete).toBe(true);
+      // The demo's drill notified nobody.
+      expect(await database.db.selectFrom('notification').select('id').execute()).toEqual([]);
       const pdf = await recallReportPdf(recall, 'vi');
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     } finally {

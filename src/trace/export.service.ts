@@ -24,6 +24,14 @@ import { traceBackward, traceForward, type TraceResult } from './trace.service.t
 export interface LotExport {
   readonly root: string;
   readonly sheets: FsmaSheet[];
+  /** Further worksheets after the critical tracking events (a recall's actions), in the XLSX only. */
+  readonly extraSheets?: readonly ExtraSheet[];
+}
+
+export interface ExtraSheet {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | number | null)[])[];
 }
 
 export async function lotExport(db: Kysely<DB>, caller: Caller, identifier: string): Promise<LotExport> {
@@ -234,6 +242,17 @@ export async function fsmaXlsx(exported: LotExport): Promise<Buffer> {
     ws.autoFilter = {
       from: { row: 1, column: 1 },
       to: { row: Math.max(1, sheet.rows.length + 1), column: FSMA_COLUMNS.length },
+    };
+    ws.columns.forEach((c) => (c.width = 18));
+  }
+  for (const extra of exported.extraSheets ?? []) {
+    const ws = workbook.addWorksheet(extra.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.addRow([...extra.columns]);
+    ws.getRow(1).font = { bold: true };
+    for (const row of extra.rows) ws.addRow([...row]);
+    ws.autoFilter = {
+      from: { row: 1, column: 1 },
+      to: { row: Math.max(1, extra.rows.length + 1), column: extra.columns.length },
     };
     ws.columns.forEach((c) => (c.width = 18));
   }

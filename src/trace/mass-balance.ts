@@ -17,7 +17,8 @@ export type FindingCode =
   | 'missing_quantity'
   | 'shipped_more_than_available'
   | 'received_less_than_shipped'
-  | 'received_more_than_shipped';
+  | 'received_more_than_shipped'
+  | 'shipment_rejected';
 
 export interface Finding {
   readonly code: FindingCode;

@@ -106,6 +106,20 @@ export async function recallReportPdf(recall: RecallView, locale: Locale, genera
   }
   if (recall.acknowledgements.length === 0) doc.text(L('none'));
 
+  heading(t(locale, 'trace.report.actions'));
+  doc.font('body').fontSize(10);
+  for (const a of recall.actions) {
+    const text = t(locale, 'trace.report.actionLine', {
+      organisation: a.organisationName,
+      action: t(locale, `trace.action.${a.action}`),
+      quantity: a.quantity.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB'),
+      uom: a.uom,
+      lot: a.productName ? `${a.productName} ${a.lot}` : a.lot,
+    });
+    doc.text(`• ${formatTime(a.recordedAt, locale)} — ${text}${a.note ? ` (${a.note})` : ''}`);
+  }
+  if (recall.actions.length === 0) doc.text(L('none'));
+
   heading(recall.mock ? L('stopwatchMock') : L('stopwatch'));
   doc.font('body').fontSize(10);
   for (const s of recall.timings.steps)

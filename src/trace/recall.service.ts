@@ -12,8 +12,16 @@ import {
 } from '../shared/caller.ts';
 import { notify } from '../notifications/index.ts';
 import { AppError, notFound } from '../shared/errors.ts';
+import { t } from '../shared/messages.ts';
 import { sheetsOf, type LotExport } from './export.service.ts';
-import { insertRecallLots } from './recall.repository.ts';
+import { checkActionQuantity, type RecallActionKind } from './recall-actions.ts';
+import {
+  insertRecallAction,
+  insertRecallLots,
+  listRecallActions,
+  lockRecall,
+  type RecallActionRow,
+} from './recall.repository.ts';
 import { traceBackward, traceForward, type TraceNode } from './trace.service.ts';
 
 /**
@@ -57,8 +65,23 @@ export interface RecallView {
    */
   readonly impact: RecallImpact;
   readonly acknowledgements: { organisationId: string; acknowledgedAt: string | null; note: string | null }[];
+  /** What the affected organisations did with the lots they hold (the same visibility as acknowledgements). */
+  readonly actions: RecallActionView[];
   /** The stopwatch: when each step was reached and how long it took (a mock recall and a real one alike). */
   readonly timings: RecallTimings;
+}
+
+export interface RecallActionView {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly organisationName: string;
+  readonly lot: string;
+  readonly productName: string | null;
+  readonly action: RecallActionKind;
+  readonly quantity: number;
+  readonly uom: string;
+  readonly note: string | null;
+  readonly recordedAt: string;
 }
 
 /** The steps of a recall's workflow, in order. */
@@ -293,8 +316,119 @@ export async function getRecall(db: Kysely<DB>, caller: Caller, id: string): Pro
         acknowledgedAt: a.acknowledged_at ? new Date(a.acknowledged_at).toISOString() : null,
         note: a.note,
       })),
+    actions: (await listRecallActions(db, recall.id))
+      .filter((a) => full || opener || a.organisation_id === own)
+      .map((a) => actionView(a, impact)),
     timings: await timingsOf(db, recall.id, recall.opened_at),
   };
+}
+
+function actionView(a: RecallActionRow, impact: RecallImpact): RecallActionView {
+  return {
+    id: a.id,
+    organisationId: a.organisation_id,
+    organisationName: a.organisation_name,
+    lot: a.lot,
+    productName: impact.lots.find((l) => l.identifier === a.lot)?.productName ?? null,
+    action: a.action as RecallActionKind,
+    quantity: Number(a.quantity),
+    uom: a.uom,
+    note: a.note,
+    recordedAt: new Date(a.recorded_at).toISOString(),
+  };
+}
+
+export interface RecallActionInput {
+  /** The lot, in the canonical identifier form (as the impact lists it). */
+  readonly lot: string;
+  readonly action: RecallActionKind;
+  readonly quantity: number;
+  readonly uom: string;
+  readonly note?: string | undefined;
+}
+
+const lotProblem = (key: string, params: Record<string, string | number> = {}) =>
+  new AppError('validation', t('en', key, params), {
+    fields: [{ field: 'lot', message: t('en', key, params), messageKey: key }],
+  });
+
+/**
+ * An affected organisation records what it did with a lot of the impact it holds: quarantined, returned or
+ * destroyed, with the quantity and unit. Each kind of action on a lot, over every holder, stays within the
+ * quantity the impact records for the lot (see `recall-actions.ts`); a closed recall takes no action (409).
+ */
+export async function recordRecallAction(
+  db: Kysely<DB>,
+  caller: Caller,
+  id: string,
+  input: RecallActionInput,
+): Promise<RecallView> {
+  const { recall, acks, own } = await loadVisible(db, caller, id);
+  if (!hasPermission(caller, 'recall:manage') && !hasPermission(caller, 'epcis:capture'))
+    throw new AppError('forbidden', 'Missing permission recall:manage');
+  if (own === undefined || !acks.some((a) => a.organisation_id === own))
+    throw new AppError('forbidden', 'Only an affected organisation records actions on a recall');
+  const uom = input.uom.trim().toUpperCase();
+  if (!/^[A-Z0-9]{1,3}$/.test(uom))
+    throw new AppError('validation', 'uom must be a UN/ECE Recommendation 20 unit code', {
+      fields: [{ field: 'uom', message: 'a UN/ECE Rec 20 code such as KGM, LTR or H87' }],
+    });
+  if (!(input.quantity > 0) || !Number.isFinite(input.quantity))
+    throw new AppError('validation', 'quantity must be positive', {
+      fields: [{ field: 'quantity', message: 'a positive number' }],
+    });
+  const impact = recall.impact as RecallImpact;
+  const lot = impact.lots.find((l) => l.identifier === input.lot);
+  if (!lot) throw lotProblem('trace.action.notInImpact');
+  if (!lot.organisations.some((o) => o.id === own))
+    throw new AppError('forbidden', t('en', 'trace.action.notHolder'), {
+      fields: [{ field: 'lot', message: t('en', 'trace.action.notHolder'), messageKey: 'trace.action.notHolder' }],
+    });
+  const write = async (trx: Transaction<DB>) => {
+    // One action at a time per recall: the sum checked is the sum written.
+    const locked = await lockRecall(trx, id);
+    if (locked?.status === 'closed') throw new AppError('conflict', 'The recall is closed');
+    const earlier = (await listRecallActions(trx, id))
+      .filter((a) => a.lot === lot.identifier && a.action === input.action)
+      .map((a) => ({ quantity: Number(a.quantity), uom: a.uom }));
+    const check = checkActionQuantity(lot.quantities, earlier, { quantity: input.quantity, uom });
+    if (!check.ok) {
+      const key = check.problem === 'unit' ? 'trace.action.unit' : 'trace.action.exceeds';
+      const params: Record<string, string | number> =
+        check.problem === 'unit'
+          ? { uom, recorded: check.recorded }
+          : {
+              action: t('en', `trace.action.${input.action}`),
+              total: check.total,
+              available: check.available,
+              uom: check.unit,
+            };
+      throw new AppError('validation', t('en', key, params), {
+        fields: [{ field: 'quantity', message: t('en', key, params), messageKey: key }],
+        details: { recorded: lot.quantities },
+      });
+    }
+    await insertRecallAction(trx, {
+      id: randomUUID(),
+      recall_id: id,
+      organisation_id: own,
+      lot: lot.identifier,
+      action: input.action,
+      quantity: input.quantity,
+      uom,
+      note: input.note?.trim() || null,
+      recorded_by:
+        caller.kind === 'user'
+          ? `user:${caller.userId}`
+          : caller.kind === 'apiKey'
+            ? `apiKey:${caller.apiKeyId}`
+            : null,
+      recorded_at: new Date(),
+    });
+  };
+  if (db.isTransaction) await write(db as Transaction<DB>);
+  else await db.transaction().execute(write);
+  return getRecall(db, caller, id);
 }
 
 /** An affected organisation acknowledges the recall (again: the note is updated, the first time kept). */
@@ -389,7 +523,37 @@ export async function recallSpreadsheet(db: Kysely<DB>, caller: Caller, id: stri
     traces.filter((t) => t !== null),
   );
   await recordStep(db, id, 'spreadsheet_produced');
-  return { root: recall.lots[0] ?? id, sheets };
+  const { actions } = await getRecall(db, caller, id);
+  return { root: recall.lots[0] ?? id, sheets, extraSheets: [actionsSheet(actions)] };
+}
+
+/** The recall's actions as a worksheet (English column names, like the FSMA sheets; action codes as stored). */
+export function actionsSheet(actions: readonly RecallActionView[]) {
+  return {
+    name: 'recall actions',
+    columns: [
+      'Organisation',
+      'Traceability Lot Code',
+      'Lot identifier',
+      'Product Description',
+      'Action',
+      'Quantity',
+      'Unit of Measure',
+      'Note',
+      'Recorded (UTC)',
+    ],
+    rows: actions.map((a) => [
+      a.organisationName,
+      identifierKeyParts(a.lot).lot ?? a.lot,
+      a.lot,
+      a.productName,
+      a.action,
+      a.quantity,
+      a.uom,
+      a.note,
+      a.recordedAt,
+    ]),
+  };
 }
 
 function notVisible(e: unknown): null {

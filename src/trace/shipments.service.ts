@@ -1,19 +1,22 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { identifierKeyParts } from '../epcis/event-index.ts';
+import { notify } from '../notifications/index.ts';
 import { callerOrganisation, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
-import { AppError } from '../shared/errors.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { t } from '../shared/messages.ts';
 import { balanceLot, type Finding } from './mass-balance.ts';
+import * as repo from './shipments.repository.ts';
 import { productsByGtin } from './trace.repository.ts';
 
 /**
  * Shipment confirmation: a shipment of a lot to a registered organisation stays unconfirmed until the receiver
  * records a receiving event for it — matched by the business transaction (a despatch advice) when the shipment
- * names one, else by the lot and the two parties. A received quantity other than the shipped one is a finding
- * (the same comparison as the mass balance).
+ * names one, else by the lot and the two parties — or rejects it with a reason. A received quantity other than the
+ * shipped one is a finding (the same comparison as the mass balance); so is a rejection.
  */
 
-export const SHIPMENT_STATUSES = ['unconfirmed', 'confirmed', 'all'] as const;
+export const SHIPMENT_STATUSES = ['unconfirmed', 'confirmed', 'rejected', 'all'] as const;
 export type ShipmentStatusFilter = (typeof SHIPMENT_STATUSES)[number];
 
 export interface ShipmentView {
@@ -27,26 +30,18 @@ export interface ShipmentView {
   readonly from: { id: string; name: string } | null;
   readonly to: { id: string; name: string };
   readonly bizTransaction: string | null;
-  readonly status: 'confirmed' | 'unconfirmed';
+  /** `rejected` once the receiver refused it (whatever it recorded before), else confirmed by a receipt or not. */
+  readonly status: 'confirmed' | 'unconfirmed' | 'rejected';
   readonly receipt: { eventID: string; receivedAt: string; quantity: number | null; uom: string | null } | null;
+  readonly rejection: { reason: string; rejectedAt: string } | null;
   readonly findings: Finding[];
 }
 
-interface Row {
-  event_id: string;
-  event_time: Date | string;
-  lot: string;
-  quantity: number | null;
-  uom: string | null;
-  from_organisation_id: string | null;
-  to_organisation_id: string;
-  from_name: string | null;
-  to_name: string;
-  biz_transaction: string | null;
-  receipt_event_id: string | null;
-  received_at: Date | string | null;
-  received_quantity: number | null;
-  received_uom: string | null;
+function scopeOf(caller: Caller): repo.ShipmentScope {
+  if (seesEverything(caller)) return { kind: 'everything' };
+  const own = callerOrganisation(caller);
+  if (own === undefined) throw new AppError('forbidden', 'Shipments need an organisation');
+  return { kind: 'organisation', organisationId: own };
 }
 
 /** Shipments the caller sent or was sent (every one for the province), newest first. */
@@ -56,47 +51,20 @@ export async function listShipments(
   options: { status?: ShipmentStatusFilter; limit?: number } = {},
 ): Promise<ShipmentView[]> {
   requirePermission(caller, 'epcis:query');
-  const everything = seesEverything(caller);
-  const own = callerOrganisation(caller);
-  if (!everything && own === undefined) throw new AppError('forbidden', 'Shipments need an organisation');
-  const status = options.status ?? 'all';
-  const limit = Math.max(1, Math.min(options.limit ?? 200, 1000));
-  const mine = everything
-    ? sql`true`
-    : sql`(s.from_organisation_id = ${own} or s.to_organisation_id = ${own}) and s.visible_to @> array[${own}]::text[]`;
-  const statusFilter =
-    status === 'all' ? sql`true` : status === 'confirmed' ? sql`r.event_id is not null` : sql`r.event_id is null`;
-  const result = await sql<Row>`
-    select ev.event_id, ev.event_time, s.from_node as lot, s.quantity, s.uom, s.from_organisation_id,
-      s.to_organisation_id, fo.name as from_name, tor.name as to_name, s.biz_transaction,
-      r.event_id as receipt_event_id, r.event_time as received_at, r.quantity as received_quantity,
-      r.uom as received_uom
-    from lot_edge s
-    join epcis_event ev on ev.id = s.event_row
-    join organisation tor on tor.id = s.to_organisation_id
-    left join organisation fo on fo.id = s.from_organisation_id
-    left join lateral (
-      select min(rev.event_id) as event_id, min(rev.event_time) as event_time,
-        sum(re.quantity) as quantity, min(re.uom) as uom
-      from lot_edge re join epcis_event rev on rev.id = re.event_row
-      where re.kind = 'receipt' and not re.declared_erroneous and re.from_node = s.from_node
-        and re.owner_organisation_id = s.to_organisation_id
-        and (case when s.biz_transaction is not null then re.biz_transaction = s.biz_transaction
-             else re.from_organisation_id is not distinct from s.from_organisation_id end)
-      having count(*) > 0
-    ) r on true
-    where s.kind = 'shipment' and not s.declared_erroneous and s.to_organisation_id is not null
-      and ${mine} and ${statusFilter}
-    order by ev.event_time desc, ev.event_id
-    limit ${limit}
-  `.execute(db);
-  for (const r of result.rows) if (r.received_quantity !== null) r.received_quantity = Number(r.received_quantity);
-  const gtins = result.rows.map((r) => identifierKeyParts(r.lot).gtin).filter((g): g is string => g !== null);
+  const rows = await repo.selectShipments(db, scopeOf(caller), {
+    status: options.status ?? 'all',
+    limit: Math.max(1, Math.min(options.limit ?? 200, 1000)),
+  });
+  return views(db, rows);
+}
+
+async function views(db: Kysely<DB>, rows: readonly repo.ShipmentRow[]): Promise<ShipmentView[]> {
+  const gtins = rows.map((r) => identifierKeyParts(r.lot).gtin).filter((g): g is string => g !== null);
   const products = await productsByGtin(db, gtins);
-  return result.rows.map((r) => {
+  return rows.map((r) => {
     const gtin = identifierKeyParts(r.lot).gtin;
     const pairKey = r.biz_transaction ?? `${r.from_organisation_id ?? '?'}→${r.to_organisation_id}`;
-    const findings =
+    const findings: Finding[] =
       r.receipt_event_id === null
         ? []
         : balanceLot(r.lot, [
@@ -113,6 +81,15 @@ export async function listShipments(
               holder: r.to_organisation_id,
             },
           ]).findings.filter((f) => f.code === 'received_less_than_shipped' || f.code === 'received_more_than_shipped');
+    if (r.rejection_reason !== null)
+      findings.push({
+        code: 'shipment_rejected',
+        messageKey: 'trace.finding.shipment_rejected',
+        severity: 'high',
+        subject: r.lot,
+        message: t('en', 'trace.finding.shipment_rejected', { reason: r.rejection_reason }),
+        details: { reason: r.rejection_reason, receiver: r.to_organisation_id },
+      });
     return {
       eventID: r.event_id,
       shippedAt: new Date(r.event_time).toISOString(),
@@ -124,7 +101,7 @@ export async function listShipments(
       from: r.from_organisation_id ? { id: r.from_organisation_id, name: r.from_name ?? r.from_organisation_id } : null,
       to: { id: r.to_organisation_id, name: r.to_name },
       bizTransaction: r.biz_transaction,
-      status: r.receipt_event_id === null ? 'unconfirmed' : 'confirmed',
+      status: r.rejection_reason !== null ? 'rejected' : r.receipt_event_id === null ? 'unconfirmed' : 'confirmed',
       receipt:
         r.receipt_event_id === null
           ? null
@@ -134,7 +111,74 @@ export async function listShipments(
               quantity: r.received_quantity,
               uom: r.received_uom,
             },
+      rejection:
+        r.rejection_reason === null
+          ? null
+          : { reason: r.rejection_reason, rejectedAt: new Date(r.rejected_at!).toISOString() },
       findings,
     };
   });
+}
+
+/**
+ * The receiver rejects a shipment of a lot (the shipping event by its eventID) with a reason: the shipment's state
+ * becomes `rejected` for both parties, a finding, and the sender is notified. Only the receiver rejects (403 for
+ * the sender); a shipment the caller cannot see answers 404; a second rejection 409.
+ */
+export async function rejectShipment(
+  db: Kysely<DB>,
+  caller: Caller,
+  input: { eventID: string; lot: string; reason: string },
+): Promise<ShipmentView> {
+  requirePermission(caller, 'epcis:capture');
+  const own = callerOrganisation(caller);
+  if (own === undefined) throw new AppError('forbidden', t('en', 'trace.shipment.notReceiver'));
+  const reason = input.reason.trim();
+  if (reason === '')
+    throw new AppError('validation', t('en', 'trace.shipment.rejectReason'), {
+      fields: [
+        { field: 'reason', message: t('en', 'trace.shipment.rejectReason'), messageKey: 'trace.shipment.rejectReason' },
+      ],
+    });
+  const edges = await repo.findShipmentEdges(db, input.eventID, input.lot, own);
+  if (edges.length === 0) throw notFound('Shipment');
+  const edge = edges.find((e) => e.to_organisation_id === own);
+  if (!edge) throw new AppError('forbidden', t('en', 'trace.shipment.notReceiver'));
+  const write = async (trx: Transaction<DB>) => {
+    const inserted = await repo.insertShipmentRejection(trx, {
+      event_row: edge.event_row,
+      lot: input.lot,
+      organisation_id: own,
+      reason,
+      rejected_by:
+        caller.kind === 'user'
+          ? `user:${caller.userId}`
+          : caller.kind === 'apiKey'
+            ? `apiKey:${caller.apiKeyId}`
+            : null,
+    });
+    if (!inserted) throw new AppError('conflict', t('en', 'trace.shipment.rejectedAlready'));
+    if (edge.from_organisation_id !== null && edge.from_organisation_id !== own) {
+      const { lot, gtin } = identifierKeyParts(input.lot);
+      await notify(trx, {
+        organisationId: edge.from_organisation_id,
+        kind: 'shipment.rejected',
+        titleKey: 'trace.notification.shipmentRejected',
+        params: {
+          receiver: await repo.organisationName(trx, own),
+          lot: lot && gtin ? `${lot} (GTIN ${gtin})` : input.lot,
+          reason: reason.slice(0, 300),
+        },
+        link: '/app/shipments?status=rejected',
+        payload: { eventID: input.eventID, lot: input.lot, reason },
+      });
+    }
+  };
+  await db.transaction().execute(write);
+  const rows = await repo.selectShipments(
+    db,
+    { kind: 'organisation', organisationId: own },
+    { status: 'all', limit: 1, only: { eventRow: edge.event_row, lot: input.lot } },
+  );
+  return (await views(db, rows))[0]!;
 }

@@ -3,8 +3,9 @@ import type { RoutePlugin } from '../http/context.ts';
 import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { AppError } from '../shared/errors.ts';
 import { fsmaCsvOf, fsmaXlsx, lotExport, productExport } from './export.service.ts';
+import { RECALL_ACTIONS } from './recall-actions.ts';
 import { recallReportPdf } from './recall-report.ts';
-import { listShipments, SHIPMENT_STATUSES } from './shipments.service.ts';
+import { listShipments, rejectShipment, SHIPMENT_STATUSES } from './shipments.service.ts';
 import {
   acknowledgeRecall,
   closeRecall,
@@ -13,6 +14,7 @@ import {
   openRecall,
   RECALL_STEPS,
   recallSpreadsheet,
+  recordRecallAction,
   SEVERITIES,
 } from './recall.service.ts';
 import { massBalance, parseTraceIdentifier, traceBackward, traceForward, MAX_DEPTH_LIMIT } from './trace.service.ts';
@@ -147,6 +149,20 @@ const RecallResponse = Type.Object({
       note: Nullable(Type.String()),
     }),
   ),
+  actions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      organisationId: Type.String(),
+      organisationName: Type.String(),
+      lot: Type.String(),
+      productName: Nullable(Type.String()),
+      action: Type.String({ description: RECALL_ACTIONS.join(', ') }),
+      quantity: Type.Number(),
+      uom: Type.String(),
+      note: Nullable(Type.String()),
+      recordedAt: Type.String({ format: 'date-time' }),
+    }),
+  ),
   timings: Type.Object({
     steps: Type.Array(
       Type.Object({
@@ -158,6 +174,30 @@ const RecallResponse = Type.Object({
     totalMs: Type.Number({ description: 'From opened to closed, or to the last step reached' }),
     complete: Type.Boolean(),
   }),
+});
+
+const Shipment = Type.Object({
+  eventID: Type.String(),
+  shippedAt: Type.String({ format: 'date-time' }),
+  lot: Type.String(),
+  gtin: Nullable(Type.String()),
+  productName: Nullable(Type.String()),
+  quantity: Nullable(Type.Number()),
+  uom: Nullable(Type.String()),
+  from: Nullable(Organisation),
+  to: Organisation,
+  bizTransaction: Nullable(Type.String()),
+  status: Type.String({ description: 'confirmed, unconfirmed or rejected' }),
+  receipt: Nullable(
+    Type.Object({
+      eventID: Type.String(),
+      receivedAt: Type.String({ format: 'date-time' }),
+      quantity: Nullable(Type.Number()),
+      uom: Nullable(Type.String()),
+    }),
+  ),
+  rejection: Nullable(Type.Object({ reason: Type.String(), rejectedAt: Type.String({ format: 'date-time' }) })),
+  findings: Type.Array(Finding),
 });
 
 /** `/api/trace`: backward and forward traces and the mass balance of a lot; `/api/recalls`. */
@@ -269,33 +309,7 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
           status: Type.Optional(Type.Union(SHIPMENT_STATUSES.map((v) => Type.Literal(v)))),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         }),
-        response: {
-          200: Type.Array(
-            Type.Object({
-              eventID: Type.String(),
-              shippedAt: Type.String({ format: 'date-time' }),
-              lot: Type.String(),
-              gtin: Nullable(Type.String()),
-              productName: Nullable(Type.String()),
-              quantity: Nullable(Type.Number()),
-              uom: Nullable(Type.String()),
-              from: Nullable(Organisation),
-              to: Organisation,
-              bizTransaction: Nullable(Type.String()),
-              status: Type.String({ description: 'confirmed or unconfirmed' }),
-              receipt: Nullable(
-                Type.Object({
-                  eventID: Type.String(),
-                  receivedAt: Type.String({ format: 'date-time' }),
-                  quantity: Nullable(Type.Number()),
-                  uom: Nullable(Type.String()),
-                }),
-              ),
-              findings: Type.Array(Finding),
-            }),
-          ),
-          ...ERROR_RESPONSES,
-        },
+        response: { 200: Type.Array(Shipment), ...ERROR_RESPONSES },
       },
     },
     async (request) =>
@@ -303,6 +317,26 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
         ...(request.query.status ? { status: request.query.status } : {}),
         ...(request.query.limit ? { limit: request.query.limit } : {}),
       }),
+  );
+
+  app.post(
+    '/trace/shipments/rejections',
+    {
+      schema: {
+        tags: ['trace'],
+        summary: 'The receiver rejects a shipment of a lot (its shipping event), with a reason; the sender is told',
+        body: Type.Object({
+          eventID: Type.String({ minLength: 1, maxLength: 2000 }),
+          lot: Type.String({ minLength: 1, maxLength: 2000, description: 'Any identifier form of the shipped lot' }),
+          reason: Type.String({ minLength: 1, maxLength: 2000 }),
+        }),
+        response: { 201: Shipment, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const lot = parseTraceIdentifier({ id: request.body.lot });
+      return reply.status(201).send(await rejectShipment(db, request.caller, { ...request.body, lot }));
+    },
   );
 
   app.get(
@@ -361,6 +395,34 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => acknowledgeRecall(db, request.caller, request.params.id, request.body),
+  );
+  app.post(
+    '/recalls/:id/actions',
+    {
+      schema: {
+        tags: ['recall'],
+        summary: 'An affected organisation records what it did with a lot it holds (within the recorded quantity)',
+        params: IdParams,
+        body: Type.Object({
+          lot: Type.String({
+            minLength: 1,
+            maxLength: 2000,
+            description: 'Any identifier form of a lot of the impact',
+          }),
+          action: Type.Union(RECALL_ACTIONS.map((v) => Type.Literal(v))),
+          quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }),
+          uom: Type.String({ minLength: 1, maxLength: 3, description: 'UN/ECE Rec 20 code: KGM, LTR, H87 …' }),
+          note: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
+        response: { 201: RecallResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const lot = parseTraceIdentifier({ id: request.body.lot });
+      return reply
+        .status(201)
+        .send(await recordRecallAction(db, request.caller, request.params.id, { ...request.body, lot }));
+    },
   );
   app.get(
     '/recalls/:id/export.xlsx',
