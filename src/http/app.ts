@@ -16,7 +16,11 @@ import type { App, AppContext, RoutePlugin } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { HealthResponse } from './schemas.ts';
 import { standardsRoutes } from '../standards/standards.routes.ts';
+import { webRoutes } from '../web/web.routes.ts';
 import { notificationsRoutes } from '../notifications/notifications.routes.ts';
+import { portalRoutes } from '../portal/portal.routes.ts';
+import { labelsRoutes } from '../labels/labels.routes.ts';
+import { resolverApiRoutes, resolverRoutes } from '../resolver/resolver.routes.ts';
 
 export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
@@ -29,7 +33,12 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/epcis', plugin: epcisRoutes },
   { prefix: '/api', plugin: traceRoutes },
   { prefix: '/api', plugin: standardsRoutes },
+  { prefix: '/app', plugin: webRoutes },
   { prefix: '/api', plugin: notificationsRoutes },
+  { prefix: '/api', plugin: labelsRoutes },
+  { prefix: '', plugin: portalRoutes },
+  { prefix: '', plugin: resolverRoutes },
+  { prefix: '/api', plugin: resolverApiRoutes },
 ];
 
 /**
