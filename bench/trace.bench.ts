@@ -12,12 +12,20 @@
  * events, products, organisations, locations; backward then forward) as the province and as the lot's holder,
  * against the raw recursive walk alone (both directions, the same SQL the service runs) in the same run.
  * Target: p95 < 100 ms for the full trace.
+ *
+ * Then a recall of a lot at the head of a chain (level 0, whose forward trace reaches the whole family): the recall
+ * service opening it (visibility check, impact = forward trace, rows written) and producing its spreadsheet (backward
+ * and forward traces, FSMA sheets, the actions sheet, the XLSX bytes), against the raw recursive walk of the same
+ * lot alone (both directions) in the same run. Mock recalls (nothing is notified), deleted after each round.
+ * Target: < 2 s (DESIGN.md §6).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Caller } from '../src/shared/caller.ts';
 import { ROLE_PERMISSIONS } from '../src/shared/caller.ts';
 import { walkSql } from '../src/trace/trace.repository.ts';
+import { fsmaXlsx } from '../src/trace/export.service.ts';
+import { openRecall, recallSpreadsheet } from '../src/trace/recall.service.ts';
 import { traceBackward, traceForward } from '../src/trace/trace.service.ts';
 import { gtinOf } from './lib/events.ts';
 import { openBenchDatabase, rawClient } from './lib/postgres.ts';
@@ -131,6 +139,51 @@ export default async function run(args: string[]): Promise<void> {
       );
     }
     console.log('  target: p95 < 100 ms for the full trace on 10 M events');
+
+    const recaller: Caller = {
+      kind: 'user',
+      userId: 'bench',
+      organisationId: orgs[0]!,
+      role: 'province_admin',
+      permissions: new Set(ROLE_PERMISSIONS.province_admin),
+      province: true,
+    };
+    const head = () => lotOf(Math.floor(rand() * families), 0, Math.floor(rand() * WIDTH));
+    const recallOnce = async (lot: string) => {
+      const recall = await openRecall(database.db, recaller, {
+        lots: [lot],
+        reason: 'Benchmark',
+        severity: 'high',
+        mock: true,
+      });
+      const xlsx = await fsmaXlsx(await recallSpreadsheet(database.db, recaller, recall.id));
+      return { recall, bytes: xlsx.length };
+    };
+    const forget = (id: string) => database.db.deleteFrom('recall').where('id', '=', id).execute();
+    const shape = await recallOnce(head());
+    await forget(shape.recall.id);
+    console.log(
+      `  one recall (level 0 of 0–10): impact ${shape.recall.impact.lots.length} lots, ${shape.recall.impact.organisations.length} organisations; spreadsheet ${fmt(shape.bytes / 1024, 0)} KiB`,
+    );
+    const recallMs: number[] = [];
+    const rawRecallMs: number[] = [];
+    const recallEnd = performance.now() + BUDGET_MS;
+    for (let i = 0; i < 50 && performance.now() < recallEnd; i++) {
+      const lot = head();
+      let t = performance.now();
+      const { recall } = await recallOnce(lot);
+      recallMs.push(performance.now() - t);
+      t = performance.now();
+      await raw(lot, null);
+      rawRecallMs.push(performance.now() - t);
+      await forget(recall.id);
+    }
+    const rc = summarise(recallMs);
+    const rr = summarise(rawRecallMs);
+    console.log(
+      `  recall impact + spreadsheet (province) ${fmt(rc.p50, 2).padStart(7)} / ${fmt(rc.p95, 2).padStart(7)} ms    ${fmt(rr.p50, 2).padStart(7)} / ${fmt(rr.p95, 2).padStart(7)} ms  (${rc.count} rounds; ${fmt(rc.p50 / rr.p50, 1)}× the walk at p50)`,
+    );
+    console.log('  target: < 2 s for a recall impact + spreadsheet of one lot on 10 M events');
   } finally {
     await client.end();
     await database.close();
