@@ -131,12 +131,14 @@ export async function listStamps(
   return { items, total: Number(count.n) };
 }
 
-/** Every stamp of a batch in sequence order, with only what a label or a CSV line prints. */
-export async function stampsForPrint(db: Kysely<DB>, batchId: string) {
+/** The stamps of a sequence range in order, with only what a label or a CSV line prints. */
+export async function stampsForPrint(db: Kysely<DB>, batchId: string, from: number, to: number) {
   return db
     .selectFrom('stamp')
     .select(['sequence', 'serial', 'lot', 'state', 'verification_code_hash'])
     .where('batch_id', '=', batchId)
+    .where('sequence', '>=', from)
+    .where('sequence', '<=', to)
     .orderBy('sequence')
     .execute();
 }
@@ -197,11 +199,7 @@ export async function voidRange(db: Kysely<DB>, batchId: string, from: number, t
   return Number(result.numUpdatedRows);
 }
 
-export async function updateBatch(
-  db: Kysely<DB>,
-  id: string,
-  patch: { state: StampBatchState; lot?: string | null },
-): Promise<void> {
+export async function updateBatch(db: Kysely<DB>, id: string, patch: { state: StampBatchState }): Promise<void> {
   await db
     .updateTable('stamp_batch')
     .set({ ...patch, updated_at: new Date() })

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { codeMatches, normaliseVerificationCode, verificationCode, verificationCodeHash } from './verification-code.ts';
 
 const secret = randomBytes(32);
-const GTIN = '08938505974016';
+const GTIN = '08938505974019';
 
 describe('scratch-off verification codes', () => {
   it('are 8 digits, the same on every derivation, different for another serial or secret', () => {

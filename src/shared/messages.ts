@@ -6,6 +6,7 @@ import { portalEn, portalVi } from '../portal/portal.messages.ts';
 import { traceEn, traceVi } from '../trace/trace.messages.ts';
 import { notificationsEn, notificationsVi } from '../notifications/notifications.messages.ts';
 import { resolverEn, resolverVi } from '../resolver/resolver.messages.ts';
+import { labelsEn, labelsVi } from '../labels/labels.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -141,6 +142,7 @@ const vi = {
   ...traceVi,
   ...notificationsVi,
   ...resolverVi,
+  ...labelsVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -277,6 +279,7 @@ const en: Record<MessageKey, string> = {
   ...traceEn,
   ...notificationsEn,
   ...resolverEn,
+  ...labelsEn,
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };
