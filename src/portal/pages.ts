@@ -56,6 +56,7 @@ function layout(ctx: PageContext, title: string, body: SafeHtml, head: HtmlValue
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <title>${title} · ${tr(ctx, 'portal.site')}</title>
         <link rel="stylesheet" href="${ctx.stylesheet}" />
+        <link rel="icon" href="data:," />
         ${head}
       </head>
       <body>
@@ -627,6 +628,7 @@ export function standardPrintHtml(ctx: PageContext, guide: StandardGuide): SafeH
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <title>${guide.title[ctx.locale]}</title>
         <link rel="stylesheet" href="${ctx.stylesheet}" />
+        <link rel="icon" href="data:," />
       </head>
       <body class="print">
         <main id="main">
