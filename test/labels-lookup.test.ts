@@ -7,7 +7,7 @@ import { makeOrganisation, startTestApp, type TestApp } from './helpers/app.ts';
 
 /** The public contract the resolver and the consumer page use: lookup, scan counting, scratch-off codes. */
 
-const GTIN = '08938505974016';
+const GTIN = '08938505974019';
 let t: TestApp;
 let ids: Record<string, string>;
 
@@ -64,7 +64,7 @@ describe('stamp lookup for the resolver', () => {
     expect(b).toMatchObject({ gtin: GTIN, serial: 'B', lot: 'L1', state: 'activated', scanCount: 0 });
     expect(b?.hasVerificationCode).toBe(true);
     expect(await findStamp(t.db, GTIN, 'b')).toBeUndefined();
-    expect(await findStamp(t.db, '08938505974023', 'B')).toBeUndefined();
+    expect(await findStamp(t.db, '08938505974026', 'B')).toBeUndefined();
     expect(await findStamp(t.db, '8938505974016', 'B')).toBeUndefined();
     expect(await findStamp(t.db, GTIN, 'X'.repeat(21))).toBeUndefined();
   });
