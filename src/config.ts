@@ -22,6 +22,14 @@ export interface Config {
   readonly maxUploadBytes: number;
   /** Set cookies with the Secure flag (behind HTTPS). */
   readonly secureCookies: boolean;
+  /** Request header in which the reverse proxy puts the scanner's province code (resolver scan log); none if unset. */
+  readonly scanRegionHeader: string | undefined;
+  /** Scan alerts: more scans of one serial than this within the window raise `many_scans`. */
+  readonly scanAlertMaxScans: number;
+  /** Scan alerts: scans of one serial from more provinces than this within the window raise `many_regions`. */
+  readonly scanAlertMaxRegions: number;
+  /** Scan alerts: the window of the two rules above, in hours. */
+  readonly scanAlertWindowHours: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,5 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: intFromEnv(env, 'TRUYXUAT_MAX_BODY_BYTES', 20 * 1024 * 1024),
     maxUploadBytes: intFromEnv(env, 'TRUYXUAT_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
     secureCookies: boolFromEnv(env, 'TRUYXUAT_SECURE_COOKIES', false),
+    scanRegionHeader: env.TRUYXUAT_SCAN_REGION_HEADER?.trim().toLowerCase() || undefined,
+    scanAlertMaxScans: intFromEnv(env, 'TRUYXUAT_SCAN_ALERT_MAX_SCANS', 20),
+    scanAlertMaxRegions: intFromEnv(env, 'TRUYXUAT_SCAN_ALERT_MAX_REGIONS', 2),
+    scanAlertWindowHours: Math.max(1, intFromEnv(env, 'TRUYXUAT_SCAN_ALERT_WINDOW_HOURS', 24)),
   };
 }

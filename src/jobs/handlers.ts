@@ -14,6 +14,8 @@ import {
   WEBHOOK_DELIVER_KIND,
 } from '../notifications/notifications.service.ts';
 import { processLotRefreshJob, REFRESH_LOTS_JOB_KIND } from '../standards/index.ts';
+import { checkScans } from '../resolver/alerts.service.ts';
+import { SCAN_CHECK_KIND } from '../resolver/scan-log.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
@@ -25,4 +27,5 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [REFRESH_LOTS_JOB_KIND]: processLotRefreshJob,
   [EMAIL_SEND_KIND]: sendNotificationEmail,
   [WEBHOOK_DELIVER_KIND]: deliverNotificationWebhook,
+  [SCAN_CHECK_KIND]: checkScans,
 };
