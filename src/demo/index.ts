@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.ts';
 import { captureDemoEvents } from './events.ts';
 import { runDemoMockRecall } from './recall.ts';
 import { scoreDemoLots } from '../standards/standards.demo.ts';
+import { issueDemoStamps } from '../labels/labels.demo.ts';
 import { createUser, grantDelegation } from '../registry/identity.service.ts';
 import { createLocation } from '../registry/location.service.ts';
 import { findOrganisationByTaxCode } from '../registry/organisation.repository.ts';
@@ -33,7 +34,7 @@ export interface DemoRegistry {
  */
 export type DemoStep = (db: Kysely<DB>, demo: DemoRegistry) => Promise<void>;
 
-const DEMO_STEPS: readonly DemoStep[] = [captureDemoEvents, runDemoMockRecall, scoreDemoLots];
+const DEMO_STEPS: readonly DemoStep[] = [captureDemoEvents, runDemoMockRecall, scoreDemoLots, issueDemoStamps];
 
 export interface DemoSignIn extends DemoUser {
   readonly organisation: string;

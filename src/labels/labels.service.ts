@@ -56,6 +56,11 @@ export interface StampView extends StampRecord {
   readonly uri: string;
 }
 
+/** Runs `work` in the caller's transaction when given one (the demo loader), else in a new one. */
+async function inTransaction<T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<DB>) : db.transaction().execute(work);
+}
+
 export const digitalLinkOf = (publicUrl: string, gtin: string, serial: string): string =>
   `${publicUrl}/01/${gtin}/21/${serial}`;
 
@@ -147,7 +152,7 @@ export async function orderStampBatch(
   const withCode = input.withVerificationCode ?? false;
 
   const id = randomUUID();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await repo.insertBatch(trx, {
       id,
       organisation_id: product.organisation_id,
@@ -330,8 +335,9 @@ export async function activateStamps(
   caller: Caller,
   batchId: string,
   input: { lot?: string | undefined; from?: number | undefined; to?: number | undefined },
-  now = new Date(),
+  options: { now?: Date; recordEvent?: boolean } = {},
 ): Promise<{ activated: number; batch: StampBatchView }> {
+  const now = options.now ?? new Date();
   const found = await repo.findBatch(db, batchId);
   if (found === undefined) throw notFound('Stamp batch');
   await requireManageable(db, caller, found.organisation_id, 'Stamp batch');
@@ -341,14 +347,14 @@ export async function activateStamps(
   if (found.lot !== null && lot !== found.lot)
     throw invalid('lot', `The batch was ordered for lot ${found.lot}`, 'labels.error.lotMismatch');
   const range = rangeOf(found, input.from, input.to);
-  const activated = await db.transaction().execute(async (trx) => {
+  const activated = await inTransaction(db, async (trx) => {
     const batch = (await repo.lockBatch(trx, batchId))!;
     const voided = await repo.stampsInRange(trx, batch.id, range.from, range.to, { states: ['void'] });
     if (voided.length > 0) throw conflictInRange('labels.error.voidInRange', voided);
     const elsewhere = await repo.stampsInRange(trx, batch.id, range.from, range.to, { otherLotThan: lot });
     if (elsewhere.length > 0) throw conflictInRange('labels.error.otherLotInRange', elsewhere);
     const serials = await repo.activateRange(trx, batch.id, range.from, range.to, lot, now);
-    await recordCommissioning(trx, batch, serials, lot, now);
+    if (options.recordEvent ?? true) await recordCommissioning(trx, batch, serials, lot, now);
     await refreshBatchState(trx, batch);
     return serials.length;
   });
@@ -367,7 +373,7 @@ export async function voidStamps(
   if (found === undefined) throw notFound('Stamp batch');
   await requireManageable(db, caller, found.organisation_id, 'Stamp batch');
   const range = rangeOf(found, input.from, input.to);
-  const voided = await db.transaction().execute(async (trx) => {
+  const voided = await inTransaction(db, async (trx) => {
     const batch = (await repo.lockBatch(trx, batchId))!;
     const n = await repo.voidRange(trx, batch.id, range.from, range.to, now);
     await refreshBatchState(trx, batch);

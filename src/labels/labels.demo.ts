@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { DemoRegistry } from '../demo/index.ts';
+import type { Caller } from '../shared/caller.ts';
+import { activateStamps, orderStampBatch, voidStamps } from './labels.service.ts';
+
+const DEMO: Caller = { kind: 'system', reason: 'demo data' };
+
+/**
+ * The demo's stamps: the mè xửng kitchen ordered 120 stamps with scratch-off codes on 40-up sheets for its lot
+ * MX-260618, activated the first 100 at packing on 18 June 2026 and voided four spoiled prints. The demo's event
+ * histories stay as `events.ts` writes them (their counts are part of the demo's description), so this activation
+ * records no EPCIS event of its own.
+ */
+export async function issueDemoStamps(db: Kysely<DB>, demo: DemoRegistry): Promise<void> {
+  const product = demo.products.get('me-xung');
+  if (product === undefined) throw new Error('demo product me-xung is missing');
+  const batch = await orderStampBatch(db, DEMO, {
+    productId: product.id,
+    quantity: 120,
+    lot: 'MX-260618',
+    layout: 'a4-40',
+    withVerificationCode: true,
+  });
+  await activateStamps(
+    db,
+    DEMO,
+    batch.id,
+    { from: 1, to: 100 },
+    { now: new Date('2026-06-18T16:00:00+07:00'), recordEvent: false },
+  );
+  await voidStamps(db, DEMO, batch.id, { from: 117, to: 120 }, new Date('2026-06-18T16:05:00+07:00'));
+}
