@@ -88,8 +88,11 @@ function netContent(ctx: PageContext, value: number | null, unit: string | null)
   return `${formatNumber(ctx.locale, value)} ${name}`;
 }
 
+const calendarDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE });
+
+/** Today in Huế as `YYYY-MM-DD` (certificate validity is a calendar matter). */
 function todayInHue(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(new Date());
+  return calendarDay.format(new Date());
 }
 
 function validity(ctx: PageContext, from: string | null, to: string | null): string | null {
