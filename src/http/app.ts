@@ -16,6 +16,7 @@ import type { App, AppContext, RoutePlugin } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { HealthResponse } from './schemas.ts';
 import { standardsRoutes } from '../standards/standards.routes.ts';
+import { complianceRoutes } from '../standards/compliance.routes.ts';
 import { webRoutes } from '../web/web.routes.ts';
 import { notificationsRoutes } from '../notifications/notifications.routes.ts';
 import { portalRoutes } from '../portal/portal.routes.ts';
@@ -33,6 +34,7 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/epcis', plugin: epcisRoutes },
   { prefix: '/api', plugin: traceRoutes },
   { prefix: '/api', plugin: standardsRoutes },
+  { prefix: '/api', plugin: complianceRoutes },
   { prefix: '/app', plugin: webRoutes },
   { prefix: '/api', plugin: notificationsRoutes },
   { prefix: '/api', plugin: labelsRoutes },

@@ -4,6 +4,7 @@ import type { DB } from '../db/schema.ts';
 import type { Caller } from '../shared/caller.ts';
 import { notFound } from '../shared/errors.ts';
 import { escapeLike, foldForSearch } from '../shared/text.ts';
+import { bindProductStandard, standardForProduct } from '../standards/index.ts';
 import { storeMedia } from './media.service.ts';
 import { findOrganisation } from './organisation.repository.ts';
 import { toProfile, type OrganisationProfile } from './organisation.service.ts';
@@ -424,4 +425,36 @@ export async function getPublicProduct(db: Kysely<DB>, gtin: string): Promise<Pu
     certifications: product.certifications.map(({ id: _id, documentUrl: _doc, ...rest }) => rest),
     producer: toProfile(producer),
   };
+}
+
+export interface ProductStandardView {
+  readonly standardId: string | null;
+  readonly version: number | null;
+  readonly status: string | null;
+  readonly bound: boolean;
+  readonly title: { vi: string; en: string } | null;
+}
+
+function standardView(s: Awaited<ReturnType<typeof standardForProduct>>): ProductStandardView {
+  return s === undefined
+    ? { standardId: null, version: null, status: null, bound: false, title: null }
+    : { standardId: s.standardId, version: s.version, status: s.status, bound: s.bound, title: s.profile.title };
+}
+
+/** The base standard version the product answers to: its binding, else its product group's current one. */
+export async function getProductStandard(db: Kysely<DB>, caller: Caller, id: string): Promise<ProductStandardView> {
+  await getProduct(db, caller, id);
+  return standardView(await standardForProduct(db, id));
+}
+
+/** Binds the product to a published standard version, or (null) back to its product group's current one. */
+export async function setProductStandard(
+  db: Kysely<DB>,
+  caller: Caller,
+  id: string,
+  standardId: string | null,
+): Promise<ProductStandardView> {
+  const row = await writableProduct(db, caller, id);
+  const by = caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : null;
+  return standardView(await bindProductStandard(db, row.id, standardId, by));
 }

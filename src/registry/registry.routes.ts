@@ -28,6 +28,8 @@ import {
   ProductGroupCreate,
   ProductGroupPatch,
   ProductPatch,
+  ProductStandard,
+  ProductStandardBinding,
   Province,
   PublicProduct,
   SortQuery,
@@ -286,6 +288,31 @@ function productRoutes(app: App, db: Db): void {
       await products.archiveProduct(db, request.caller, request.params.id);
       return reply.status(204).send(null);
     },
+  );
+  app.get(
+    '/products/:id/standard',
+    {
+      schema: {
+        tags,
+        summary: 'The base standard version the product answers to (bound, or its product group’s current one)',
+        params: IdParams,
+        response: { 200: ProductStandard, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => products.getProductStandard(db, request.caller, request.params.id),
+  );
+  app.put(
+    '/products/:id/standard',
+    {
+      schema: {
+        tags,
+        summary: 'Bind the product to a published standard version (null: follow its group); lots are re-scored',
+        params: IdParams,
+        body: ProductStandardBinding,
+        response: { 200: ProductStandard, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => products.setProductStandard(db, request.caller, request.params.id, request.body.standardId),
   );
   app.post(
     '/products/:id/images',

@@ -259,3 +259,15 @@ export const Province = Type.Object({ code: Type.String(), name: Type.String(), 
 export const Unit = Type.Object({ code: Type.String(), name: Type.String(), nameEn: Type.String() });
 
 export const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+
+/** The base standard a product answers to (docs/standards.md): a bound version, or its group's current one. */
+export const ProductStandard = Type.Object({
+  standardId: Nullable(Type.String()),
+  version: Nullable(Type.Integer()),
+  status: Nullable(Type.String()),
+  bound: Type.Boolean(),
+  title: Nullable(Type.Object({ vi: Type.String(), en: Type.String() })),
+});
+export const ProductStandardBinding = Type.Object({
+  standardId: Nullable(Type.String({ minLength: 1, maxLength: 200, description: 'null: follow the group' })),
+});

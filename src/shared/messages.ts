@@ -7,6 +7,7 @@ import { traceEn, traceVi } from '../trace/trace.messages.ts';
 import { notificationsEn, notificationsVi } from '../notifications/notifications.messages.ts';
 import { resolverEn, resolverVi } from '../resolver/resolver.messages.ts';
 import { labelsEn, labelsVi } from '../labels/labels.messages.ts';
+import { standardsEn, standardsVi } from '../standards/standards.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -143,6 +144,7 @@ const vi = {
   ...notificationsVi,
   ...resolverVi,
   ...labelsVi,
+  ...standardsVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -280,6 +282,7 @@ const en: Record<MessageKey, string> = {
   ...notificationsEn,
   ...resolverEn,
   ...labelsEn,
+  ...standardsEn,
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };

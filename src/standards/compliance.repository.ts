@@ -318,3 +318,102 @@ export async function lotsOfOrganisation(db: Db, organisationId: string): Promis
   `.execute(db);
   return rows.rows.map((r) => r.epc);
 }
+
+export interface SelfAssessmentCounts {
+  readonly products: { id: string; gtin: string }[];
+  readonly locations: { gln: string }[];
+  readonly events: number;
+  readonly eventsAtGln: number;
+  readonly eventsWithGs1Lot: number;
+  readonly shipping: number;
+  readonly shippingWithDestination: number;
+  readonly receiving: number;
+  readonly receivingWithSource: number;
+  readonly shipments: number;
+  readonly shipmentsConfirmed: number;
+  readonly declaredErroneous: number;
+  readonly firstEventAt: Date | null;
+  readonly lots: number;
+  readonly lotsWithRequiredKdes: number;
+  readonly lotsWithAllEvents: number;
+  readonly averageScore: number | null;
+}
+
+const step = (word: string) => sql`ev.biz_step ~* ${`(^|[:/])${word}$`}`;
+
+/** What the self-assessment counts in an organisation's records (its products, locations, events and lots). */
+export async function selfAssessmentCounts(db: Db, organisationId: string): Promise<SelfAssessmentCounts> {
+  const [products, locations, events, shipments, lots] = await Promise.all([
+    db
+      .selectFrom('product')
+      .select(['id', 'gtin'])
+      .where('organisation_id', '=', organisationId)
+      .where('status', '<>', 'archived')
+      .orderBy('gtin')
+      .execute(),
+    db.selectFrom('location').select('gln').where('organisation_id', '=', organisationId).execute(),
+    sql<Record<string, string | Date | null>>`
+      select count(*) as events,
+        count(*) filter (where coalesce(ev.biz_location, ev.read_point) like 'https://id.gs1.org/414/%') as at_gln,
+        count(*) filter (where exists (select 1 from epcis_event_epc x where x.event_row = ev.id and x.gtin is not null
+          and (x.lot is not null or x.serial is not null))) as gs1_lot,
+        count(*) filter (where ${step('shipping')}) as shipping,
+        count(*) filter (where ${step('shipping')} and exists (select 1 from epcis_event_link l
+          where l.event_row = ev.id and l.kind = 'destination')) as shipping_destination,
+        count(*) filter (where ${step('receiving')}) as receiving,
+        count(*) filter (where ${step('receiving')} and exists (select 1 from epcis_event_link l
+          where l.event_row = ev.id and l.kind = 'source')) as receiving_source,
+        count(*) filter (where ev.error_declaration_time is not null
+          or exists (select 1 from trace_error_declaration d where d.event_row = ev.id)) as declared,
+        min(ev.event_time) as first_event
+      from epcis_event ev where ev.owner_organisation_id = ${organisationId}
+    `.execute(db),
+    sql<{ shipments: string; confirmed: string }>`
+      select count(*) as shipments,
+        count(*) filter (where exists (select 1 from lot_edge re where re.kind = 'receipt' and not re.declared_erroneous
+          and re.from_node = s.from_node and re.owner_organisation_id = s.to_organisation_id)) as confirmed
+      from lot_edge s
+      where s.kind = 'shipment' and not s.declared_erroneous and s.to_organisation_id is not null
+        and s.to_organisation_id <> ${organisationId}
+        and (s.from_organisation_id = ${organisationId} or s.owner_organisation_id = ${organisationId})
+    `.execute(db),
+    sql<{ lots: string; kdes: string; complete: string; average: string | null }>`
+      select count(*) as lots,
+        count(*) filter (where not jsonb_path_exists(c.findings,
+          '$[*] ? (@.code == "missing_kde" && @.severity == "error")')) as kdes,
+        count(*) filter (where not jsonb_path_exists(c.findings,
+          '$[*] ? (@.code == "missing_event" && @.severity == "error")')) as complete,
+        avg(c.score) as average
+      from lot_compliance c where c.organisation_id = ${organisationId}
+    `.execute(db),
+  ]);
+  const e = events.rows[0] ?? {};
+  const n = (v: unknown) => Number(v ?? 0);
+  const s = shipments.rows[0];
+  const l = lots.rows[0];
+  const first = e.first_event;
+  return {
+    products,
+    locations,
+    events: n(e.events),
+    eventsAtGln: n(e.at_gln),
+    eventsWithGs1Lot: n(e.gs1_lot),
+    shipping: n(e.shipping),
+    shippingWithDestination: n(e.shipping_destination),
+    receiving: n(e.receiving),
+    receivingWithSource: n(e.receiving_source),
+    shipments: n(s?.shipments),
+    shipmentsConfirmed: n(s?.confirmed),
+    declaredErroneous: n(e.declared),
+    firstEventAt: first === null || first === undefined ? null : new Date(first),
+    lots: n(l?.lots),
+    lotsWithRequiredKdes: n(l?.kdes),
+    lotsWithAllEvents: n(l?.complete),
+    averageScore: l?.average === null || l?.average === undefined ? null : Number(l.average),
+  };
+}
+
+export async function organisationName(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('organisation').select('name').where('id', '=', id).executeTakeFirst();
+  return row?.name;
+}

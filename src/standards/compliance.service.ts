@@ -52,7 +52,7 @@ function asProductStandard(row: StandardRow, bound: boolean): ProductStandard {
 }
 
 /** The standard of each product: its bound version, else its group's current published one (undefined: none). */
-async function resolveStandards(
+export async function resolveStandards(
   db: Kysely<DB> | Transaction<DB>,
   products: readonly repo.ProductRef[],
 ): Promise<Map<string, ProductStandard>> {
