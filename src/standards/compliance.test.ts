@@ -79,7 +79,7 @@ describe('checking one event at capture', () => {
       ['missing_kde', 7, 'ilmd.tx:productionDate'],
       ['value_out_of_rule', 7, 'ilmd.tx:bestBefore'],
     ]);
-    expect(checkEvent(PACKAGED_FOOD, { ...event, bizStep: 'inspecting' } as EpcisEvent, 0)).toEqual({
+    expect(checkEvent(PACKAGED_FOOD, { ...event, bizStep: 'inspecting' }, 0)).toEqual({
       cte: null,
       findings: [],
     });
