@@ -85,6 +85,73 @@ function geometry(doc: PDFKit.PDFDocument, input: LabelSheetInput): Geometry {
   return { qrSide, textX, textWidth, nameSize, monoSize, nameLines, gtinText: `(01) ${input.gtin}` };
 }
 
+/**
+ * Text set once, replayed many times. pdfkit lays out and encodes every string it draws; on a label sheet most
+ * strings repeat (product name, GTIN, lot, captions), and the rest are monospaced. So each distinct string is drawn
+ * once at the origin with pdfkit while its content-stream operators are captured, then replayed under a
+ * translation; a monospaced string is assembled from the captured glyph codes of its characters. The first label
+ * of every page is drawn by pdfkit itself, which puts the fonts in that page's resources.
+ */
+class TextOperators {
+  private readonly strings = new Map<string, string>();
+  private readonly glyphs = new Map<string, string>();
+  private readonly monoFrame = new Map<number, readonly [string, string]>();
+
+  constructor(private readonly doc: PDFKit.PDFDocument) {}
+
+  private capture(font: string, size: number, text: string): string {
+    const parts: string[] = [];
+    const original = this.doc.addContent.bind(this.doc);
+    this.doc.addContent = (data: string) => {
+      parts.push(data);
+      return this.doc;
+    };
+    try {
+      this.doc.font(font).fontSize(size).text(text, 0, 0, { lineBreak: false });
+    } finally {
+      this.doc.addContent = original;
+    }
+    return parts.join('\n');
+  }
+
+  /** Operators that draw `text` with its top-left corner at (x, y). */
+  text(font: string, size: number, text: string, x: number, y: number): string {
+    const key = `${font}\0${size}\0${text}`;
+    let ops = this.strings.get(key);
+    if (ops === undefined) {
+      ops = this.capture(font, size, text);
+      this.strings.set(key, ops);
+    }
+    return `q 1 0 0 1 ${num(x)} ${num(y)} cm\n${ops}\nQ`;
+  }
+
+  /** The same for a string in the monospaced font, built from per-character glyph codes. */
+  mono(size: number, text: string, x: number, y: number): string {
+    let frame = this.monoFrame.get(size);
+    if (frame === undefined) {
+      const ops = this.capture('mono', size, 'M');
+      const open = ops.indexOf('[<');
+      const close = ops.indexOf('>', open);
+      frame = [ops.slice(0, open + 2), ops.slice(close)];
+      this.monoFrame.set(size, frame);
+    }
+    let hex = '';
+    for (const c of text) {
+      let code = this.glyphs.get(c);
+      if (code === undefined) {
+        const ops = this.capture('mono', size, c);
+        const open = ops.indexOf('[<');
+        code = ops.slice(open + 2, ops.indexOf('>', open));
+        this.glyphs.set(c, code);
+      }
+      hex += code;
+    }
+    return `q 1 0 0 1 ${num(x)} ${num(y)} cm\n${frame[0]}${hex}${frame[1]}\nQ`;
+  }
+}
+
+const num = (n: number): string => (Math.round(n * 1000) / 1000).toString();
+
 function drawLabel(
   doc: PDFKit.PDFDocument,
   g: Geometry,
@@ -93,29 +160,36 @@ function drawLabel(
   matrix: QrMatrix,
   x: number,
   y: number,
+  cache: TextOperators | undefined,
 ): void {
   const padding = input.layout.padding * MM;
   const module = g.qrSide / (matrix.size + 2 * QR_QUIET_ZONE);
   const origin = QR_QUIET_ZONE * module;
   doc.addContent(qrPathOperators(matrix, x + padding + origin, y + padding + origin, module));
 
+  const text = (font: string, size: number, value: string, tx: number, ty: number) => {
+    if (cache === undefined) doc.font(font).fontSize(size).text(value, tx, ty, { lineBreak: false });
+    else doc.addContent(cache.text(font, size, value, tx, ty));
+  };
+  const mono = (size: number, value: string, tx: number, ty: number) => {
+    if (cache === undefined) doc.font('mono').fontSize(size).text(value, tx, ty, { lineBreak: false });
+    else doc.addContent(cache.mono(size, value, tx, ty));
+  };
   let ty = y + padding + 0.2 * MM;
   const tx = x + g.textX;
-  doc.font('bold').fontSize(g.nameSize);
   for (const line of g.nameLines) {
-    doc.text(line, tx, ty, { lineBreak: false });
+    text('bold', g.nameSize, line, tx, ty);
     ty += g.nameSize * 1.15;
   }
   ty += g.monoSize * 0.3;
-  doc.font('mono').fontSize(g.monoSize);
-  doc.text(g.gtinText, tx, ty, { lineBreak: false });
+  text('mono', g.monoSize, g.gtinText, tx, ty);
   ty += g.monoSize * 1.2;
-  doc.text(`(21) ${label.serial}`, tx, ty, { lineBreak: false });
+  mono(g.monoSize, `(21) ${label.serial}`, tx, ty);
   ty += g.monoSize * 1.2;
   if (label.lot !== null) {
     const lotText = `(10) ${label.lot}`;
     const size = Math.min(g.monoSize, g.textWidth / (lotText.length * 0.602));
-    doc.fontSize(size).text(lotText, tx, ty, { lineBreak: false });
+    text('mono', size, lotText, tx, ty);
     ty += g.monoSize * 1.2;
   }
   if (label.verificationCode !== null) {
@@ -124,18 +198,12 @@ function drawLabel(
     const bottom = y + input.layout.labelHeight * MM - padding;
     const boxHeight = size * 1.5;
     const boxY = Math.max(ty + g.monoSize * 1.1, bottom - boxHeight);
-    doc
-      .font('body')
-      .fontSize(g.monoSize * 0.8)
-      .text(input.codeCaption, tx, boxY - g.monoSize * 0.95, { lineBreak: false });
+    text('body', g.monoSize * 0.8, input.codeCaption, tx, boxY - g.monoSize * 0.95);
     doc
       .rect(tx, boxY, Math.min(g.textWidth, code.length * size * 0.602 + size), boxHeight)
       .lineWidth(0.4)
       .stroke();
-    doc
-      .font('mono')
-      .fontSize(size)
-      .text(code, tx + size * 0.5, boxY + size * 0.3, { lineBreak: false });
+    mono(size, code, tx + size * 0.5, boxY + size * 0.3);
   }
 }
 
@@ -157,6 +225,7 @@ export function labelSheetPdf(input: LabelSheetInput): PDFKit.PDFDocument {
   const perPage = layout.columns * layout.rows;
   void (async () => {
     let g: Geometry | undefined;
+    const cache = new TextOperators(doc);
     let index = 0;
     for await (const chunk of input.labels) {
       for (const label of chunk) {
@@ -168,7 +237,7 @@ export function labelSheetPdf(input: LabelSheetInput): PDFKit.PDFDocument {
         const x = (layout.left + column * layout.horizontalPitch) * MM;
         const y = (layout.top + row * layout.verticalPitch) * MM;
         doc.fillColor('black');
-        drawLabel(doc, g, input, label, qrMatrix(label.uri), x, y);
+        drawLabel(doc, g, input, label, qrMatrix(label.uri), x, y, slot === 0 ? undefined : cache);
         index++;
       }
     }
