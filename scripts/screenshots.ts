@@ -1,0 +1,81 @@
+/**
+ * Screenshots of the back-office app's main screens at phone (360 px) and desktop (1280 px) widths, into
+ * docs/screenshots/. Runs the real server on an in-memory database with the Huế demo data and Debian's Chromium:
+ * `npm run screenshots` (needs /usr/bin/chromium or CHROMIUM_PATH).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { DEMO_PASSWORD, loadDemoData } from '../src/demo/index.ts';
+import { buildApp } from '../src/http/app.ts';
+import { ensureWebBuild } from '../src/web/build.ts';
+import { launchChromium } from '../test/browser/chromium.ts';
+
+const OUT = path.resolve(import.meta.dirname, '../docs/screenshots');
+const WIDTHS = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } } as const;
+
+/** The screens, each with the user who sees it and the text that says it has loaded. */
+const SCREENS = [
+  { name: 'dang-nhap', user: null, path: '/app/', ready: 'Đăng nhập' },
+  { name: 'tong-quan', user: 'sen-tinh-tam', path: '/app/', ready: 'Xin chào' },
+  { name: 'san-pham', user: 'sen-tinh-tam', path: '/app/products', ready: 'Hạt sen Huế Tịnh Tâm sấy khô' },
+  { name: 'dia-diem', user: 'sen-tinh-tam', path: '/app/locations', ready: 'Hồ sen Tịnh Tâm' },
+  {
+    name: 'ghi-su-kien',
+    user: 'sen-tinh-tam',
+    path: '/app/record?product={hat-sen}&step=harvesting',
+    ready: 'Ao, hồ, ô nuôi trồng',
+  },
+  { name: 'xuat-nhan-hang', user: 'dong-ba', path: '/app/shipments', ready: 'Hàng đến' },
+  { name: 'thu-hoi', user: 'sen-tinh-tam', path: '/app/recalls', ready: 'Thu hồi' },
+  { name: 'tieu-chuan', user: 'so-khcn', path: '/app/standards', ready: 'tccs-hue-lotus' },
+  { name: 'to-chuc', user: 'so-khcn', path: '/app/organisations', ready: 'Hợp tác xã Sen Huế Tịnh Tâm' },
+] as const;
+
+async function main(): Promise<void> {
+  await ensureWebBuild();
+  const database = await openDatabase({ dataDir: 'memory://' });
+  const config = { ...loadConfig({}), dataDir: 'memory://', demoOnFirstStart: false, logLevel: 'silent' as const };
+  const app = await buildApp({ db: database.db, config }, { logger: false });
+  await loadDemoData(database.db);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const lotus = await database.db
+    .selectFrom('product')
+    .select('id')
+    .where('name', '=', 'Hạt sen Huế Tịnh Tâm sấy khô')
+    .executeTakeFirstOrThrow();
+  const browser = await launchChromium();
+  fs.mkdirSync(OUT, { recursive: true });
+  try {
+    for (const [widthName, viewport] of Object.entries(WIDTHS)) {
+      for (const user of [null, 'sen-tinh-tam', 'dong-ba', 'so-khcn'] as const) {
+        const context = await browser.newContext({ locale: 'vi-VN', viewport, serviceWorkers: 'block' });
+        const page = await context.newPage();
+        if (user) {
+          await page.goto(`${base}/app/`);
+          await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(`${user}@truyxuat.demo`);
+          await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+          await page.getByRole('button', { name: 'Đăng nhập' }).click();
+          await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
+        }
+        for (const screen of SCREENS.filter((s) => s.user === user)) {
+          await page.goto(`${base}${screen.path.replace('{hat-sen}', lotus.id)}`);
+          await page.getByText(screen.ready).first().waitFor();
+          await page.waitForLoadState('networkidle');
+          const file = path.join(OUT, `${screen.name}-${widthName}.png`);
+          await page.screenshot({ path: file, fullPage: widthName === 'desktop' });
+          console.log(path.relative(process.cwd(), file));
+        }
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await app.close();
+    await database.close();
+  }
+}
+
+await main();

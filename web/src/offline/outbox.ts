@@ -1,0 +1,128 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { api, ApiError } from '../api.ts';
+
+/**
+ * The offline outbox: every event recorded in the app is first written to IndexedDB with its own eventID and
+ * capture time, then sent to `POST /epcis/events`. The server treats an event it already holds (same content,
+ * same eventID) as a duplicate, so sending a record again after a lost answer never stores it twice; a
+ * different event under the same eventID is a conflict the user sees.
+ */
+
+export type OutboxState = 'pending' | 'synced' | 'rejected' | 'conflict';
+
+export interface OutboxRecord {
+  /** The EPCIS eventID (urn:uuid:…), chosen on the device. */
+  readonly id: string;
+  readonly capturedAt: string;
+  /** What the user recorded, for the list ("Thu hoạch — Hạt sen, lô TT-1"). */
+  readonly label: string;
+  readonly organisationId: string;
+  readonly event: Record<string, unknown>;
+  state: OutboxState;
+  attempts: number;
+  error?: string;
+  syncedAt?: string;
+}
+
+interface OutboxDb extends DBSchema {
+  outbox: { key: string; value: OutboxRecord; indexes: { capturedAt: string } };
+}
+
+let database: Promise<IDBPDatabase<OutboxDb>> | undefined;
+
+function db(): Promise<IDBPDatabase<OutboxDb>> {
+  database ??= openDB<OutboxDb>('truyxuat', 1, {
+    upgrade(upgradeDb) {
+      const store = upgradeDb.createObjectStore('outbox', { keyPath: 'id' });
+      store.createIndex('capturedAt', 'capturedAt');
+    },
+  });
+  return database;
+}
+
+export async function listOutbox(): Promise<OutboxRecord[]> {
+  return (await db()).getAllFromIndex('outbox', 'capturedAt');
+}
+
+export async function putRecord(record: OutboxRecord): Promise<void> {
+  await (await db()).put('outbox', record);
+}
+
+export async function deleteRecord(id: string): Promise<void> {
+  await (await db()).delete('outbox', id);
+}
+
+export async function clearSynced(): Promise<void> {
+  const all = await listOutbox();
+  const store = (await db()).transaction('outbox', 'readwrite').store;
+  await Promise.all(all.filter((r) => r.state === 'synced').map((r) => store.delete(r.id)));
+}
+
+/** The JSON-LD context every captured event carries (EPCIS 2.0 plus the platform's `tx:` namespace). */
+export const EVENT_CONTEXT = [
+  'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
+  { tx: 'https://truyxuat.vn/epcis/' },
+];
+
+export interface SyncOutcome {
+  readonly sent: number;
+  /** Stopped because the connection (or the session) is gone; the rest stays pending. */
+  readonly interrupted: boolean;
+}
+
+let running: Promise<SyncOutcome> | undefined;
+
+/** Sends the pending records oldest first; one run at a time. */
+export function syncOutbox(organisationId: string): Promise<SyncOutcome> {
+  running ??= runSync(organisationId).finally(() => {
+    running = undefined;
+  });
+  return running;
+}
+
+async function runSync(organisationId: string): Promise<SyncOutcome> {
+  let sent = 0;
+  for (const record of await listOutbox()) {
+    if (record.state !== 'pending' || record.organisationId !== organisationId) continue;
+    record.attempts += 1;
+    try {
+      await api('/epcis/events', {
+        method: 'POST',
+        body: { '@context': EVENT_CONTEXT, ...record.event },
+        contentType: 'application/ld+json',
+      });
+      record.state = 'synced';
+      record.syncedAt = new Date().toISOString();
+      delete record.error;
+      sent += 1;
+      await putRecord(record);
+    } catch (e) {
+      const error = e instanceof ApiError ? e : new ApiError(0, 'network', 'network', String(e));
+      // No connection, no session or a server fault: keep it for the next try.
+      if (error.network || error.status === 401 || error.status >= 500 || error.status === 429) {
+        await putRecord(record);
+        return { sent, interrupted: true };
+      }
+      record.state = error.status === 409 ? 'conflict' : 'rejected';
+      record.error = [
+        error.title,
+        ...error.fields.map((f) => f.message),
+        error.fields.length ? '' : (error.detail ?? ''),
+      ]
+        .filter((s) => s !== '')
+        .join(' — ');
+      await putRecord(record);
+    }
+  }
+  return { sent, interrupted: false };
+}
+
+/** A fresh EPCIS eventID. `crypto.randomUUID` needs a secure context; the fallback does not. */
+export function newEventId(): string {
+  if (typeof crypto.randomUUID === 'function') return `urn:uuid:${crypto.randomUUID()}`;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

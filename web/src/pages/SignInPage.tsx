@@ -1,0 +1,75 @@
+import { Button, Card, Form, Input, Select, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { api } from '../api.ts';
+import { ProblemAlert } from '../components/feedback.tsx';
+import { useI18n, type Language } from '../i18n/index.tsx';
+
+export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
+  const { t, language, setLanguage } = useI18n();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (values: { login: string; password: string }) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('/api/auth/sign-in', { method: 'POST', body: values });
+      onSignedIn();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="sign-in" id="main">
+      <Card>
+        <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+          <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+            <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
+              {t('signIn.title')}
+            </Typography.Title>
+            <Select<Language>
+              size="small"
+              value={language}
+              onChange={setLanguage}
+              aria-label={t('app.language')}
+              options={[
+                { value: 'vi', label: t('app.language.vi') },
+                { value: 'en', label: t('app.language.en') },
+              ]}
+            />
+          </Space>
+          <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+            <strong>{t('app.name')}</strong> — {t('signIn.intro')}
+          </Typography.Paragraph>
+          {error !== undefined && <ProblemAlert error={error} />}
+          <Form
+            layout="vertical"
+            onFinish={(v: { login: string; password: string }) => void submit(v)}
+            requiredMark={false}
+          >
+            <Form.Item
+              label={t('signIn.login')}
+              name="login"
+              rules={[{ required: true, message: t('signIn.required', { field: t('signIn.login').toLowerCase() }) }]}
+            >
+              <Input autoComplete="username" inputMode="email" autoFocus />
+            </Form.Item>
+            <Form.Item
+              label={t('signIn.password')}
+              name="password"
+              rules={[{ required: true, message: t('signIn.required', { field: t('signIn.password').toLowerCase() }) }]}
+            >
+              <Input.Password autoComplete="current-password" />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" block loading={busy}>
+              {t('signIn.submit')}
+            </Button>
+          </Form>
+        </Space>
+      </Card>
+    </main>
+  );
+}
