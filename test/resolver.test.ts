@@ -231,7 +231,7 @@ beforeAll(async () => {
     { serial: 'ACT5', lot: 'L1', state: 'activated' },
   ]);
   await drainJobs(t);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await t?.close();
@@ -1038,5 +1038,5 @@ describe('scan log and alerts', () => {
     expect(stamp.scan_count).toBe(2000);
     await drainJobs(t);
     expect(await alertsOf({ serial: 'LOAD1' })).toEqual(['many_scans']);
-  }, 120_000);
+  }, 600_000);
 });

@@ -4,6 +4,7 @@ import { captureDemoEvents } from './events.ts';
 import { runDemoMockRecall } from './recall.ts';
 import { scoreDemoLots } from '../standards/standards.demo.ts';
 import { issueDemoStamps } from '../labels/labels.demo.ts';
+import { scanDemoStamps } from '../resolver/resolver.demo.ts';
 import { createUser, grantDelegation } from '../registry/identity.service.ts';
 import { createLocation } from '../registry/location.service.ts';
 import { findOrganisationByTaxCode } from '../registry/organisation.repository.ts';
@@ -34,7 +35,13 @@ export interface DemoRegistry {
  */
 export type DemoStep = (db: Kysely<DB>, demo: DemoRegistry) => Promise<void>;
 
-const DEMO_STEPS: readonly DemoStep[] = [captureDemoEvents, runDemoMockRecall, scoreDemoLots, issueDemoStamps];
+const DEMO_STEPS: readonly DemoStep[] = [
+  captureDemoEvents,
+  runDemoMockRecall,
+  scoreDemoLots,
+  issueDemoStamps,
+  scanDemoStamps,
+];
 
 export interface DemoSignIn extends DemoUser {
   readonly organisation: string;

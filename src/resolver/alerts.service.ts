@@ -58,10 +58,24 @@ const dateKeys = (ilmd: Record<string, unknown> | null, names: readonly string[]
  * Job `resolver.scan-check`: evaluates the scans with ids in [first, last] and stores the alerts they raise. Idempotent
  * (alerts are unique by their dedupe key), so running it twice after a crash adds nothing.
  */
-export async function checkScans(payload: unknown, context: JobContext, thresholds?: RuleThresholds): Promise<void> {
+export async function checkScans(payload: unknown, context: JobContext): Promise<void> {
   const { first, last } = payload as { first: string; last: string };
-  const db = context.db;
-  const rules = thresholds ?? thresholdsFrom(loadConfig());
+  const candidates = await alertsForScans(context.db, first, last, thresholdsFrom(loadConfig()));
+  await context.db.transaction().execute(async (trx) => {
+    await storeAlerts(trx, candidates);
+    await context.complete(trx);
+  });
+}
+
+type Candidate = AlertCandidate & { organisationId: string };
+
+/** The alerts that the scans with ids in [first, last] raise, gathering the facts the rules need. */
+export async function alertsForScans(
+  db: Kysely<DB>,
+  first: string,
+  last: string,
+  rules: RuleThresholds,
+): Promise<Candidate[]> {
   const scans = await repo.scansBetween(db, first, last);
   const products = new Map(
     (await repo.productOwners(db, [...new Set(scans.map((s) => s.gtin))])).map((p) => [p.gtin, p]),
@@ -120,7 +134,7 @@ export async function checkScans(payload: unknown, context: JobContext, threshol
     });
   }
 
-  const candidates = new Map<string, AlertCandidate & { organisationId: string }>();
+  const candidates = new Map<string, Candidate>();
   for (const s of relevant) {
     const key = `${s.gtin}|${s.serial ?? ''}`;
     const lot = lotOf(s);
@@ -145,34 +159,37 @@ export async function checkScans(payload: unknown, context: JobContext, threshol
     }
   }
 
-  await db.transaction().execute(async (trx) => {
-    const inserted = await repo.insertAlerts(
-      trx,
-      [...candidates.values()].map((c) => ({
-        id: randomUUID(),
-        organisation_id: c.organisationId,
-        kind: c.kind,
-        severity: c.severity,
-        gtin: c.gtin,
-        lot: c.lot,
-        serial: c.serial,
-        details: JSON.stringify(c.details),
-        dedupe_key: c.dedupeKey,
-      })),
-    );
-    for (const alert of inserted) {
-      const input = {
-        kind: 'alert.raised',
-        titleKey: `resolver.alert.${alert.kind}`,
-        params: { gtin: alert.gtin, lot: alert.lot ?? '—', serial: alert.serial ?? '—' },
-        link: `${ALERT_LINK}/${alert.id}`,
-        payload: { alertId: alert.id, kind: alert.kind, severity: alert.severity },
-      };
-      await notify(trx, { ...input, organisationId: alert.organisation_id });
-      await notify(trx, { ...input, organisationId: null });
-    }
-    await context.complete(trx);
-  });
+  return [...candidates.values()];
+}
+
+/** Stores the alerts whose dedupe key is new and notifies the brand owner and the province of each, inside `trx`. */
+export async function storeAlerts(trx: Kysely<DB>, candidates: readonly Candidate[]): Promise<number> {
+  const inserted = await repo.insertAlerts(
+    trx,
+    candidates.map((c) => ({
+      id: randomUUID(),
+      organisation_id: c.organisationId,
+      kind: c.kind,
+      severity: c.severity,
+      gtin: c.gtin,
+      lot: c.lot,
+      serial: c.serial,
+      details: JSON.stringify(c.details),
+      dedupe_key: c.dedupeKey,
+    })),
+  );
+  for (const alert of inserted) {
+    const input = {
+      kind: 'alert.raised',
+      titleKey: `resolver.alert.${alert.kind}`,
+      params: { gtin: alert.gtin, lot: alert.lot ?? '—', serial: alert.serial ?? '—' },
+      link: `${ALERT_LINK}/${alert.id}`,
+      payload: { alertId: alert.id, kind: alert.kind, severity: alert.severity },
+    };
+    await notify(trx, { ...input, organisationId: alert.organisation_id });
+    await notify(trx, { ...input, organisationId: null });
+  }
+  return inserted.length;
 }
 
 export interface AlertView {

@@ -144,9 +144,11 @@ type Target = Extract<ParsedTarget, { ok: true }>;
 
 async function gatherLevels(db: Kysely<DB>, root: string, target: Target, locale: Locale): Promise<Gathered> {
   const chain = levelChain(target.primaryKey, target.qualifiers);
-  const [links, withdrawals] = await Promise.all([
+  // One round of queries: the links, the withdrawals and, for a GTIN, the registry, stamp, lot and recall facts.
+  const [links, withdrawals, gtinFacts] = await Promise.all([
     repo.linksOfKey(db, target.primaryKey.ai, target.primaryKey.value, true),
     repo.withdrawalsAmong(db, chain),
+    target.primaryKey.ai === '01' ? factsOfGtin(db, target) : Promise.resolve(null),
   ]);
   const explicit = new Map<string, ResolvedLink[]>();
   for (const row of links) {
@@ -174,7 +176,7 @@ async function gatherLevels(db: Kysely<DB>, root: string, target: Target, locale
     }
   }
 
-  if (target.primaryKey.ai === '01') return gatherGtin(db, root, target, chain, explicit, withdrawn, locale);
+  if (gtinFacts !== null) return gatherGtin(gtinFacts, root, target, chain, explicit, withdrawn, locale);
 
   // Other primary keys: only the business's links; a GLN of a registered location exists even without links.
   const levels = chain
@@ -191,15 +193,15 @@ async function gatherLevels(db: Kysely<DB>, root: string, target: Target, locale
   };
 }
 
-async function gatherGtin(
-  db: Kysely<DB>,
-  root: string,
-  target: Target,
-  chain: readonly string[],
-  explicit: ReadonlyMap<string, ResolvedLink[]>,
-  withdrawnLevel: LinkEntry['withdrawn'],
-  locale: Locale,
-): Promise<Gathered> {
+interface GtinFacts {
+  readonly product: repo.ProductFacts | undefined;
+  readonly stamp: StampRecord | undefined;
+  readonly lotKnown: boolean;
+  readonly serialKnown: boolean;
+  readonly recalled: boolean;
+}
+
+async function factsOfGtin(db: Kysely<DB>, target: Target): Promise<GtinFacts> {
   const gtin = target.primaryKey.value;
   const lot = target.qualifiers.find((q) => q.ai === '10')?.value;
   const serial = target.qualifiers.find((q) => q.ai === '21')?.value;
@@ -213,6 +215,22 @@ async function gatherGtin(
     serial !== undefined &&
     (stamp !== undefined ||
       (await repo.itemInEvents(db, `https://id.gs1.org/01/${gtin}/21/${escapeDlPathValue(serial)}`)));
+  return { product, stamp, lotKnown, serialKnown, recalled: recalls.length > 0 };
+}
+
+function gatherGtin(
+  facts: GtinFacts,
+  root: string,
+  target: Target,
+  chain: readonly string[],
+  explicit: ReadonlyMap<string, ResolvedLink[]>,
+  withdrawnLevel: LinkEntry['withdrawn'],
+  locale: Locale,
+): Gathered {
+  const gtin = target.primaryKey.value;
+  const lot = target.qualifiers.find((q) => q.ai === '10')?.value;
+  const serial = target.qualifiers.find((q) => q.ai === '21')?.value;
+  const { product, stamp, lotKnown, serialKnown } = facts;
   const registered = product !== undefined && product.organisationStatus === 'active';
   let withdrawn = withdrawnLevel;
   if (product !== undefined && product.status === 'archived')
@@ -239,7 +257,7 @@ async function gatherGtin(
     const published = new Set(own.map((l) => l.linkType));
     if (registered)
       own.push(
-        ...automaticLinks(root, id, productLevel, target, product, locale, recalls.length > 0).filter(
+        ...automaticLinks(root, id, productLevel, target, product, locale, facts.recalled).filter(
           (l) => !published.has(l.linkType),
         ),
       );

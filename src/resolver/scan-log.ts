@@ -132,37 +132,54 @@ export class ScanLog {
   }
 
   async #write(batch: readonly ScanInput[]): Promise<void> {
-    const stampIds = await Promise.all(
-      batch.map(async (s) => {
-        if (s.stampId !== undefined) return s.stampId;
-        if (s.serial === undefined) return null;
-        return (await findStamp(this.#db, s.gtin, s.serial))?.id ?? null;
-      }),
+    await writeScans(this.#db, batch);
+    this.#options.onFlushed?.();
+  }
+}
+
+/**
+ * Writes scans at once: one multi-row insert, the stamps' scan counters (`recordStampScans`, one statement), and the
+ * alert-check job for the new rows (unless `checkLater` is false), in one transaction (the caller's, when `db` is
+ * one). Returns the ids of the rows, in order.
+ */
+export async function writeScans(
+  db: Kysely<DB>,
+  batch: readonly ScanInput[],
+  options: { checkLater?: boolean } = {},
+): Promise<string[]> {
+  const stampIds = await Promise.all(
+    batch.map(async (s) => {
+      if (s.stampId !== undefined) return s.stampId;
+      if (s.serial === undefined) return null;
+      return (await findStamp(db, s.gtin, s.serial))?.id ?? null;
+    }),
+  );
+  const work = async (trx: Kysely<DB>) => {
+    const ids = await repo.insertScans(
+      trx,
+      batch.map((s, i) => ({
+        scanned_at: s.at,
+        gtin: s.gtin,
+        lot: s.lot ?? null,
+        serial: s.serial ?? null,
+        region: s.region,
+        device: s.device,
+        ip_hash: s.ipHash,
+        stamp_id: stampIds[i] ?? null,
+      })),
     );
-    await this.#db.transaction().execute(async (trx) => {
-      const ids = await repo.insertScans(
-        trx,
-        batch.map((s, i) => ({
-          scanned_at: s.at,
-          gtin: s.gtin,
-          lot: s.lot ?? null,
-          serial: s.serial ?? null,
-          region: s.region,
-          device: s.device,
-          ip_hash: s.ipHash,
-          stamp_id: stampIds[i] ?? null,
-        })),
-      );
-      const stamped = batch.flatMap((s, i) => (stampIds[i] ? [{ stampId: stampIds[i], at: s.at }] : []));
-      if (stamped.length > 0) await recordStampScans(trx, stamped);
+    const stamped = batch.flatMap((s, i) => (stampIds[i] ? [{ stampId: stampIds[i], at: s.at }] : []));
+    if (stamped.length > 0) await recordStampScans(trx, stamped);
+    if (ids.length > 0 && options.checkLater !== false) {
       const numeric = ids.map(Number);
       await enqueueJob(trx, SCAN_CHECK_KIND, {
         first: String(Math.min(...numeric)),
         last: String(Math.max(...numeric)),
       });
-    });
-    this.#options.onFlushed?.();
-  }
+    }
+    return ids;
+  };
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 const logs = new WeakMap<Kysely<DB>, ScanLog>();

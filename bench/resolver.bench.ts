@@ -1,0 +1,172 @@
+/**
+ * `npm run bench -- resolver [--seconds 10] [--connections 32] [--stamps 20000] [--products 50]`
+ *
+ * A consumer scan end to end on PostgreSQL: `GET /01/{gtin}/21/{serial}` through the resolver (a 307 to the consumer
+ * page, the scan recorded by the buffered scan log) and then the consumer page it points to (`/p/01/…`), over HTTP
+ * on a listening server with keep-alive connections, random stamps of a generated registry (products, activated
+ * stamps). Baseline in the same run: a static Fastify route answering JSON, driven by the same load generator.
+ * Reported: scans (resolve + page) per second, p50/p99 latency of a whole scan, the ratio to the baseline, and the
+ * scan log's row count against the number of scans (nothing may be lost). Target (DESIGN.md §6): ≥ 5,000 scans/s,
+ * p99 < 50 ms.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { loadConfig } from '../src/config.ts';
+import { buildApp } from '../src/http/app.ts';
+import { withCheckDigit } from '../src/identifiers/index.ts';
+import { scanLogFor } from '../src/resolver/index.ts';
+import { openBenchDatabase, rawClient } from './lib/postgres.ts';
+import { fmt, mulberry32, option, summarise, type Stats } from './measure.ts';
+
+interface Load {
+  readonly stats: Stats;
+  readonly requests: number;
+  readonly errors: number;
+}
+
+/** Runs `connections` loops for `seconds`, each awaiting `one()`; the latency of each call is one sample. */
+async function drive(seconds: number, connections: number, one: () => Promise<number>): Promise<Load> {
+  const samples: number[] = [];
+  let requests = 0;
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          requests += await one();
+          samples.push(performance.now() - t0);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  return { stats: summarise(samples, performance.now() - start), requests, errors };
+}
+
+function request(agent: http.Agent, base: string, path: string): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      `${base}${path}`,
+      { agent, headers: { 'user-agent': 'Mozilla/5.0 (iPhone) Mobile' } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+  });
+}
+
+export default async function run(args: string[]): Promise<void> {
+  const seconds = Number(option(args, 'seconds') ?? 10);
+  const connections = Number(option(args, 'connections') ?? 32);
+  const stampCount = Number(option(args, 'stamps') ?? 20_000);
+  const productCount = Number(option(args, 'products') ?? 50);
+  const database = await openBenchDatabase();
+  const client = await rawClient(database.url, database.schema);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  try {
+    console.log(
+      `resolver: generating ${productCount} products and ${fmt(stampCount, 0)} activated stamps in ${database.schema}…`,
+    );
+    await client.query(
+      `insert into organisation (id, name, kind, province_code, status) values ('org-1', 'Công ty Sen Huế', 'company', '46', 'active')`,
+    );
+    const gtins = Array.from({ length: productCount }, (_, i) => withCheckDigit(`0893500${String(100000 + i)}`));
+    await client.query(
+      `insert into product (id, organisation_id, gtin, name, group_code, shelf_life_days)
+       select 'p-' || g, 'org-1', g, 'Sản phẩm ' || g, 'agri.lotus', 365 from unnest($1::text[]) as g`,
+      [gtins],
+    );
+    await client.query(
+      `insert into stamp_batch (id, organisation_id, product_id, gtin, lot, quantity, layout, with_verification_code, state)
+       select 'b-' || g, 'org-1', 'p-' || g, g, 'LOT1', $2, 'a4-40', false, 'activated' from unnest($1::text[]) as g`,
+      [gtins, Math.max(1, Math.ceil(stampCount / productCount))],
+    );
+    await client.query(
+      `insert into stamp (batch_id, sequence, organisation_id, gtin, serial, lot, state, activated_at)
+       select 'b-' || g.gtin, s, 'org-1', g.gtin, 'S' || lpad(s::text, 7, '0'), 'LOT1', 'activated', now()
+       from unnest($1::text[]) with ordinality as g(gtin, n), generate_series(1, $2) as s`,
+      [gtins, Math.max(1, Math.ceil(stampCount / productCount))],
+    );
+    await client.query('analyze');
+    const perProduct = Math.max(1, Math.ceil(stampCount / productCount));
+
+    // Baseline: a static Fastify route answering JSON, same process, same load generator.
+    const baseline = Fastify({ logger: false });
+    baseline.get('/static', async () => ({ status: 'ok', gtin: gtins[0] }));
+    await baseline.listen({ port: 0, host: '127.0.0.1' });
+    const baseUrl = `http://127.0.0.1:${(baseline.server.address() as AddressInfo).port}`;
+
+    const config = { ...loadConfig({}), logLevel: 'silent', demoOnFirstStart: false };
+    const app = await buildApp({ db: database.db, config }, { logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const appUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    // The automatic links point at the public URL; the load generator follows them on the listening server.
+    const publicUrl = config.publicUrl;
+
+    const rand = mulberry32(11);
+    const scanPath = () => {
+      const gtin = gtins[Math.floor(rand() * gtins.length)]!;
+      const serial = `S${String(1 + Math.floor(rand() * perProduct)).padStart(7, '0')}`;
+      return `/01/${gtin}/21/${serial}`;
+    };
+    const before = Number((await client.query('select count(*) as n from scan')).rows[0].n);
+    let scans = 0;
+    const scan = async () => {
+      const first = await request(agent, appUrl, scanPath());
+      if (first.status !== 307 || !first.location) throw new Error(`resolver answered ${first.status}`);
+      scans += 1;
+      const page = await request(agent, appUrl, first.location.replace(publicUrl, ''));
+      if (page.status !== 200) throw new Error(`consumer page answered ${page.status}`);
+      return 2;
+    };
+    const resolveOnly = async () => {
+      const r = await request(agent, appUrl, scanPath());
+      if (r.status !== 307) throw new Error(`resolver answered ${r.status}`);
+      scans += 1;
+      return 1;
+    };
+    const staticOne = async () => {
+      const r = await request(agent, baseUrl, '/static');
+      if (r.status !== 200) throw new Error(`static answered ${r.status}`);
+      return 1;
+    };
+
+    await drive(Math.min(2, seconds), connections, scan); // warm-up (caches, JIT, pool)
+    const base = await drive(seconds, connections, staticOne);
+    const resolved = await drive(seconds, connections, resolveOnly);
+    const full = await drive(seconds, connections, scan);
+    await scanLogFor(database.db).flush();
+    const after = Number((await client.query('select count(*) as n from scan')).rows[0].n);
+
+    const line = (name: string, l: Load) =>
+      `  ${name.padEnd(34)} ${fmt(l.stats.perSecond, 0).padStart(8)}/s  p50 ${fmt(l.stats.p50, 2).padStart(7)} ms  p99 ${fmt(l.stats.p99, 2).padStart(7)} ms  errors ${l.errors}`;
+    console.log(
+      `resolver: ${connections} keep-alive connections, ${seconds} s per scenario, PostgreSQL, one process (server and load generator)`,
+    );
+    console.log(line('static Fastify JSON (baseline)', base));
+    console.log(line('resolve only (307, scan logged)', resolved));
+    console.log(line('scan: resolve + consumer page', full));
+    console.log(
+      `  ratio to baseline: resolve ${fmt(resolved.stats.perSecond / base.stats.perSecond, 3)}, scan ${fmt(full.stats.perSecond / base.stats.perSecond, 3)}`,
+    );
+    console.log(
+      `  scan log: ${fmt(after - before, 0)} rows for ${fmt(scans, 0)} scans (${after - before === scans ? 'none lost' : 'MISMATCH'})`,
+    );
+    await app.close();
+    await baseline.close();
+  } finally {
+    agent.destroy();
+    await client.end();
+    await database.close();
+  }
+}
