@@ -4,6 +4,7 @@ import { registerEpcisCommands } from './epcis.ts';
 import { registerEpcisCaptureCommand } from './epcis-capture.ts';
 import { registerTraceCommands } from './trace.ts';
 import { registerWorkerCommand } from './worker.ts';
+import { registerLabelsCommands } from './labels.ts';
 
 /**
  * Subcommands contributed by capabilities (`gs1`, `epcis`, `trace`, …). Each capability exports a function that
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   registerEpcisCaptureCommand(program);
   registerTraceCommands(program);
   registerWorkerCommand(program);
+  registerLabelsCommands(program);
 }
