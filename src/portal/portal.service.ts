@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { EpcisEvent } from '../epcis/index.ts';
 import { queryEvents } from '../epcis/query.service.ts';
-import { Gs1Error, parseDigitalLink } from '../identifiers/index.ts';
+import { escapeDlPathValue, Gs1Error, parseDigitalLink } from '../identifiers/index.ts';
 import { findStamp } from '../labels/index.ts';
 import { notify } from '../notifications/index.ts';
 import { getPublicProduct, type PublicProduct } from '../registry/product.service.ts';
@@ -62,8 +62,12 @@ export function parseConsumerPath(path: string): ConsumerKey {
 
 /** The consumer page's path for a key (what the resolver's default link points at). */
 export function consumerPath(key: ConsumerKey): string {
-  const enc = encodeURIComponent;
-  return `/p/01/${key.gtin}${key.lot !== null ? `/10/${enc(key.lot)}` : ''}${key.serial !== null ? `/21/${enc(key.serial)}` : ''}`;
+  const enc = escapeDlPathValue;
+  return (
+    `/p/01/${key.gtin}` +
+    (key.lot !== null ? `/10/${enc(key.lot)}` : '') +
+    (key.serial !== null ? `/21/${enc(key.serial)}` : '')
+  );
 }
 
 export interface PlaceView {
