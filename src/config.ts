@@ -30,6 +30,10 @@ export interface Config {
   readonly scanAlertMaxRegions: number;
   /** Scan alerts: the window of the two rules above, in hours. */
   readonly scanAlertWindowHours: number;
+  /** SMTP server for notification e-mails (`smtp://user:pass@host:587`, `smtps://…`); absent → e-mails stay queued. */
+  readonly smtpUrl: string | undefined;
+  /** The From address of notification e-mails. */
+  readonly mailFrom: string;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -67,5 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scanAlertMaxScans: intFromEnv(env, 'TRUYXUAT_SCAN_ALERT_MAX_SCANS', 20),
     scanAlertMaxRegions: intFromEnv(env, 'TRUYXUAT_SCAN_ALERT_MAX_REGIONS', 2),
     scanAlertWindowHours: Math.max(1, intFromEnv(env, 'TRUYXUAT_SCAN_ALERT_WINDOW_HOURS', 24)),
+    smtpUrl: env.SMTP_URL?.trim() || undefined,
+    mailFrom: env.MAIL_FROM?.trim() || 'truyxuat <no-reply@localhost>',
   };
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyWebhookSignature } from '../src/epcis/webhook-signature.ts';
 import { JOB_HANDLERS } from '../src/jobs/handlers.ts';
@@ -59,6 +59,8 @@ afterAll(async () => {
 });
 afterEach(() => {
   delete process.env.TRUYXUAT_ALLOW_PRIVATE_WEBHOOKS;
+  delete process.env.SMTP_URL;
+  delete process.env.MAIL_FROM;
   setEmailTransport(null);
 });
 
@@ -141,21 +143,70 @@ describe('notifications', () => {
     });
   });
 
+  it('sends through SMTP when SMTP_URL is configured', async () => {
+    // A minimal SMTP server: accepts one message and keeps what it was told.
+    const session: string[] = [];
+    const server = net.createServer((socket) => {
+      let data = false;
+      let buffer = '';
+      socket.write('220 test ESMTP\r\n');
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        let end: number;
+        while ((end = buffer.indexOf('\r\n')) >= 0) {
+          const line = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          session.push(line);
+          if (data) {
+            if (line === '.') {
+              data = false;
+              socket.write('250 queued\r\n');
+            }
+          } else if (/^(EHLO|HELO)/i.test(line)) socket.write('250-test\r\n250 8BITMIME\r\n');
+          else if (/^DATA/i.test(line)) {
+            data = true;
+            socket.write('354 go on\r\n');
+          } else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+          else socket.write('250 ok\r\n');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      process.env.SMTP_URL = `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      process.env.MAIL_FROM = 'Truy xuất Huế <thongbao@truyxuat.example>';
+      await t.db.transaction().execute(async (trx) => notify(trx, input(orgA, 'SMTP-1')));
+      await drain();
+      const row = await t.db
+        .selectFrom('notification_email')
+        .select(['subject', 'status', 'sent_at'])
+        .where('subject', 'like', '%SMTP-1%')
+        .executeTakeFirstOrThrow();
+      expect(row.status).toBe('sent');
+      expect(row.sent_at).not.toBeNull();
+      expect(session).toContain('MAIL FROM:<thongbao@truyxuat.example>');
+      expect(session).toContain('RCPT TO:<lienhe@sen.vn>');
+      expect(session.some((l) => l.startsWith('Subject:'))).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('lists the caller’s notifications in its language, unread first filter and paging; others see none', async () => {
     await t.db.transaction().execute(async (trx) => notify(trx, input(null, 'PROVINCE')));
     const list = await get(adminA.headers, '/api/notifications?limit=2');
     expect(list.statusCode, list.body).toBe(200);
     const page = list.json<{ items: { title: string; organisationId: string }[]; total: number; unread: number }>();
-    expect(page.total).toBe(3);
-    expect(page.unread).toBe(3);
+    expect(page.total).toBe(4);
+    expect(page.unread).toBe(4);
     expect(page.items).toHaveLength(2);
-    expect(page.items[0]!.title).toBe('Thu hồi sản phẩm, mức độ cao: Hạt sen HS-3 — Aflatoxin');
+    expect(page.items[0]!.title).toBe('Thu hồi sản phẩm, mức độ cao: Hạt sen SMTP-1 — Aflatoxin');
     expect(page.items.every((i) => i.organisationId === orgA)).toBe(true);
     const second = (await get(adminA.headers, '/api/notifications?limit=2&offset=2')).json<{ items: unknown[] }>();
-    expect(second.items).toHaveLength(1);
+    expect(second.items).toHaveLength(2);
     const english = await get({ ...adminA.headers, 'accept-language': 'en-GB,en;q=0.9' }, '/api/notifications?limit=1');
     expect(english.json<{ items: { title: string }[] }>().items[0]!.title).toBe(
-      'Product recall, high severity: Hạt sen HS-3 — Aflatoxin',
+      'Product recall, high severity: Hạt sen SMTP-1 — Aflatoxin',
     );
     // Another organisation sees none; the province sees its own (organisationId null).
     expect((await get(adminB.headers, '/api/notifications')).json<{ total: number }>().total).toBe(0);
@@ -177,8 +228,8 @@ describe('notifications', () => {
       total: number;
       unread: number;
     }>();
-    expect(unread.total).toBe(2);
-    expect(unread.unread).toBe(2);
+    expect(unread.total).toBe(3);
+    expect(unread.unread).toBe(3);
     expect(unread.items.map((i) => i.id)).not.toContain(first!.id);
     const foreign = await post(adminB.headers, `/api/notifications/${first!.id}/read`);
     expect(foreign.statusCode).toBe(404);

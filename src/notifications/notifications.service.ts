@@ -17,6 +17,7 @@ import { AppError, notFound } from '../shared/errors.ts';
 import { t, type Locale } from '../shared/messages.ts';
 import { renderNotificationEmail, type EmailTransport } from './notification-email.ts';
 import * as repo from './notifications.repository.ts';
+import { smtpTransport } from './smtp-transport.ts';
 
 /**
  * Notifications: an in-app notification for an organisation (or the province), an e-mail in the outbox for its
@@ -285,13 +286,24 @@ export async function listDeliveries(db: Kysely<DB>, caller: Caller, id: string)
 // Background jobs
 
 let transport: EmailTransport | null = null;
+let smtp: { url: string; from: string; transport: EmailTransport } | undefined;
 
 /**
- * Sets what the e-mail sender hands messages to (an SMTP client, a provider's API); null removes it. Without one,
- * the outbox keeps its rows queued (nothing is pretended sent) and the sender logs that no transport is set.
+ * Sets what the e-mail sender hands messages to (a provider's API, a test double); null removes it and falls back
+ * to SMTP when `SMTP_URL` is configured. Without either, the outbox keeps its rows queued (nothing is pretended
+ * sent) and the sender logs that no transport is configured.
  */
 export function setEmailTransport(next: EmailTransport | null): void {
   transport = next;
+}
+
+function currentTransport(): EmailTransport | null {
+  if (transport !== null) return transport;
+  const { smtpUrl, mailFrom } = loadConfig();
+  if (smtpUrl === undefined) return null;
+  if (smtp?.url !== smtpUrl || smtp.from !== mailFrom)
+    smtp = { url: smtpUrl, from: mailFrom, transport: smtpTransport(smtpUrl, mailFrom) };
+  return smtp.transport;
 }
 
 /** Job: sends one e-mail of the outbox. Idempotent: a row no longer queued is left alone. */
@@ -299,14 +311,15 @@ export async function sendNotificationEmail(payload: unknown, context: JobContex
   const { emailId } = payload as { emailId: string };
   const row = await repo.findEmail(context.db, emailId);
   if (!row || row.status !== 'queued') return;
-  if (transport === null) {
+  const sender = currentTransport();
+  if (sender === null) {
     console.warn(
-      `notification e-mail ${row.id} stays queued: no e-mail transport is configured (see docs/notifications.md)`,
+      `notification e-mail ${row.id} stays queued: no e-mail transport is configured (SMTP_URL; see docs/notifications.md)`,
     );
     return;
   }
   try {
-    await transport.send({ to: row.recipients, subject: row.subject, text: row.body });
+    await sender.send({ to: row.recipients, subject: row.subject, text: row.body });
   } catch (e) {
     const error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
     const last = context.attempt >= context.maxAttempts;
