@@ -125,7 +125,7 @@ export default async function run(args: string[]): Promise<void> {
               name: `${label} ${k}`,
               group_code: 'agri.rice',
               search_text: '',
-            } as never)
+            })
             .execute();
           await db
             .insertInto('location')
