@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
+import type { Kysely } from 'kysely';
+import { fillRecallLots } from '../src/db/migrations/0015_recall_actions.ts';
 import { recallStatusOfLots } from '../src/trace/index.ts';
 import type { RecallView } from '../src/trace/recall.service.ts';
 import { apiKeyFor, type TestApp } from './helpers/app.ts';
@@ -262,5 +264,24 @@ describe('recall', () => {
     ).toEqual([factoryId, shopId].sort());
     // A drill is not a recall for the consumer page.
     expect(await recallStatusOfLots(t.db, [{ gtin: DRIED.split('/')[4]!, lot: 'R1' }])).toEqual([]);
+  });
+
+  it('the migration fills the covered lots of recalls opened before it, from their impact', async () => {
+    const rows = () =>
+      t.db
+        .selectFrom('recall_lot')
+        .select(['recall_id', 'identifier', 'gtin', 'lot', 'direct'])
+        .orderBy('recall_id')
+        .orderBy('identifier')
+        .execute();
+    const before = await rows();
+    expect(before.filter((r) => r.recall_id === recall.id)).toEqual([
+      { recall_id: recall.id, identifier: SEED, gtin: SEED.split('/')[4], lot: 'R1', direct: true },
+      { recall_id: recall.id, identifier: DRIED, gtin: DRIED.split('/')[4], lot: 'R1', direct: false },
+    ]);
+    await t.db.deleteFrom('recall_lot').execute();
+    await fillRecallLots(t.db as unknown as Kysely<unknown>);
+    await fillRecallLots(t.db as unknown as Kysely<unknown>);
+    expect(await rows()).toEqual(before);
   });
 });

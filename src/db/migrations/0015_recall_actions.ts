@@ -48,6 +48,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
   `.execute(db);
 
+  await fillRecallLots(db);
+}
+
+/** The covered lots of the recalls opened before `recall_lot` existed, from their stored impact (idempotent). */
+export async function fillRecallLots(db: Kysely<unknown>): Promise<void> {
   const recalls = await sql<{ id: string; lots: string[]; impact: { lots?: { identifier: string }[] } }>`
     select id, lots, impact from recall
   `.execute(db);
