@@ -174,6 +174,11 @@ export async function organisationNames(db: Kysely<DB>, ids: readonly string[]) 
   return new Map(rows.map((r) => [r.id, { name: r.name, nameEn: r.name_en }]));
 }
 
+export async function portalSecret(db: Kysely<DB>): Promise<Buffer> {
+  const row = await db.selectFrom('portal_secret').select('secret').where('id', '=', 1).executeTakeFirstOrThrow();
+  return Buffer.from(row.secret);
+}
+
 export async function insertProblemReport(db: Kysely<DB>, row: Insertable<ProblemReportTable>): Promise<void> {
   await db.insertInto('problem_report').values(row).execute();
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { EpcisEvent } from '../epcis/index.ts';
@@ -300,9 +300,23 @@ export interface ProblemReportInput {
   readonly ip: string;
 }
 
-/** A keyed one-way hash of the sender's address: enough to rate-limit, without keeping the address. */
-function addressHash(ip: string): string {
-  return createHash('sha256').update(`truyxuat:problem-report:${ip}`).digest('base64url').slice(0, 32);
+const secrets = new WeakMap<Kysely<DB>, Promise<Buffer>>();
+
+/**
+ * HMAC-SHA256 of the sender's address under the installation's secret: enough to rate-limit, while the stored value
+ * cannot be turned back into the address by trying all IPv4 addresses.
+ */
+async function addressHash(db: Kysely<DB>, ip: string): Promise<string> {
+  let secret = secrets.get(db);
+  if (secret === undefined) {
+    secret = repo.portalSecret(db);
+    secrets.set(db, secret);
+    secret.catch(() => secrets.delete(db));
+  }
+  return createHmac('sha256', await secret)
+    .update(ip)
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /**
@@ -326,7 +340,7 @@ export async function reportProblem(
   const product = await repo.activeProductByGtin(db, key.gtin);
   if (!product) throw notFound('Product');
   if (input.website.trim() !== '') return { stored: false };
-  const ipHash = addressHash(input.ip);
+  const ipHash = await addressHash(db, input.ip);
   await db.transaction().execute(async (trx) => {
     await repo.lockAddress(trx, ipHash);
     const recent = await repo.countReportsFrom(trx, ipHash, new Date(Date.now() - REPORT_WINDOW_MS));
