@@ -208,16 +208,17 @@ describe('ordering a batch', () => {
 });
 
 describe('who sees a batch', () => {
-  it('another organisation gets 404 everywhere; the province reads but does not change', async () => {
-    const batch = await order({ productId, quantity: 3 });
-    for (const url of [
-      `/api/stamp-batches/${batch.id}`,
-      `/api/stamp-batches/${batch.id}/stamps`,
-      `/api/stamp-batches/${batch.id}/labels.pdf`,
-      `/api/stamp-batches/${batch.id}/stamps.csv`,
-    ]) {
+  it('another organisation gets 404 everywhere; the province reads but neither changes nor prints', async () => {
+    const batch = await order({ productId, quantity: 3, withVerificationCode: true });
+    for (const url of [`/api/stamp-batches/${batch.id}`, `/api/stamp-batches/${batch.id}/stamps`]) {
       expect((await t.app.inject({ url, headers: other })).statusCode, url).toBe(404);
       expect((await t.app.inject({ url, headers: province })).statusCode, url).toBe(200);
+    }
+    // The printer files carry the scratch-off codes: only the owner gets them.
+    for (const url of [`/api/stamp-batches/${batch.id}/labels.pdf`, `/api/stamp-batches/${batch.id}/stamps.csv`]) {
+      expect((await t.app.inject({ url, headers: other })).statusCode, url).toBe(404);
+      expect((await t.app.inject({ url, headers: province })).statusCode, url).toBe(403);
+      expect((await t.app.inject({ url, headers: owner })).statusCode, url).toBe(200);
     }
     for (const action of ['activate', 'void']) {
       expect((await post(`/api/stamp-batches/${batch.id}/${action}`, { lot: 'L1' }, other)).statusCode).toBe(404);

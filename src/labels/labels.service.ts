@@ -77,6 +77,17 @@ async function requireManageable(db: Kysely<DB>, caller: Caller, organisationId:
   requirePermission(caller, 'stamps:manage');
 }
 
+/**
+ * The files that print stamps (PDF, CSV) carry the scratch-off codes, which must stay secret until scratched: only
+ * the managers get them; the province, which may read the batch, is refused (403), anyone else gets 404.
+ */
+async function requirePrintableBatch(db: Kysely<DB>, caller: Caller, batch: repo.StampBatchRow | undefined) {
+  requireAuthenticated(caller);
+  if (batch === undefined) throw notFound('Stamp batch');
+  await requireManageable(db, caller, batch.organisation_id, 'Stamp batch');
+  return batch;
+}
+
 /** Read access: the managers above and the province; anyone else gets 404. */
 async function requireReadableBatch(db: Kysely<DB>, caller: Caller, batch: repo.StampBatchRow | undefined) {
   requireAuthenticated(caller);
@@ -424,7 +435,7 @@ export async function stampLabelsPdf(
   query: PrintQuery,
   locale: Locale,
 ): Promise<{ filename: string; pdf: PDFKit.PDFDocument }> {
-  const batch = await requireReadableBatch(db, caller, await repo.findBatch(db, batchId));
+  const batch = await requirePrintableBatch(db, caller, await repo.findBatch(db, batchId));
   const layoutId = query.layout ?? batch.layout;
   if (!isLabelLayoutId(layoutId)) throw invalid('layout', `Unknown layout ${layoutId}`, 'labels.error.layout');
   const range = rangeOf(batch, query.from, query.to);
@@ -449,7 +460,7 @@ export async function stampsCsvFile(
   batchId: string,
   query: Omit<PrintQuery, 'layout'>,
 ): Promise<{ filename: string; csv: string }> {
-  const batch = await requireReadableBatch(db, caller, await repo.findBatch(db, batchId));
+  const batch = await requirePrintableBatch(db, caller, await repo.findBatch(db, batchId));
   const range = rangeOf(batch, query.from, query.to);
   const rows: (LabelContent & { sequence: number })[] = [];
   for await (const chunk of printable(db, batch, range, publicUrl)) rows.push(...chunk);
