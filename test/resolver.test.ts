@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '../src/db/schema.ts';
 import { compressDigitalLink, withCheckDigit } from '../src/identifiers/index.ts';
 import { scanLogFor } from '../src/resolver/index.ts';
+import { ScanLog } from '../src/resolver/scan-log.ts';
 import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
 import { capture, CONFORMANCE, drainJobs } from './helpers/epcis.ts';
 
@@ -1007,6 +1008,24 @@ describe('scan log and alerts', () => {
       .execute();
     const ofThis = notes.filter((n) => (n.payload as { alertId?: string }).alertId === id);
     expect(ofThis.map((n) => n.organisation_id).sort()).toEqual([brandId, null].sort());
+  });
+
+  it('makes scans wait for room when its buffer is full, never dropping one', async () => {
+    const log = new ScanLog(t.db, { batchSize: 7, maxPending: 10, flushMs: 1 });
+    const at = new Date();
+    const recorded = Array.from({ length: 100 }, (_, i) =>
+      log.record({ gtin: OTHER_GTIN, serial: `BP${i}`, at, region: null, device: 'other', ipHash: null }),
+    );
+    expect(log.pending).toBeLessThanOrEqual(10);
+    await Promise.all(recorded);
+    await log.close();
+    const rows = await t.db
+      .selectFrom('scan')
+      .select('serial')
+      .where('gtin', '=', OTHER_GTIN)
+      .where('serial', 'like', 'BP%')
+      .execute();
+    expect(rows).toHaveLength(100);
   });
 
   it('loses no scan under load: 2,000 concurrent resolutions give 2,000 rows and stamp counts', async () => {
