@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { EpcisEvent } from '../epcis/model.ts';
-import { getEvent } from '../epcis/query.service.ts';
 import {
   callerOrganisation,
   requireAuthenticated,
@@ -10,8 +9,9 @@ import {
   type Caller,
 } from '../shared/caller.ts';
 import { AppError } from '../shared/errors.ts';
-import { parseTraceIdentifier, traceBackward } from '../trace/trace.service.ts';
-import { evaluate } from './evaluate.ts';
+import { parseTraceIdentifier } from '../trace/trace.service.ts';
+import { lotHistory } from './compliance.repository.ts';
+import { evaluate, type LotRole } from './evaluate.ts';
 import { masterDataFor } from './location-master.ts';
 import type { ComplianceFinding, ComplianceResult, StandardProfile } from './profile.ts';
 import { validateProfile } from './profile.schema.ts';
@@ -148,7 +148,8 @@ export interface EvaluationView extends ComplianceResult {
 
 /**
  * Evaluates a lot against a standard version: the lot's history is every event of its backward trace that the
- * caller may see (its own events, its inputs' and their origins'), or the events given. The evaluation is stored
+ * caller may see (its own events, its inputs' and their origins'), each with the lot's role in it, or the events
+ * given. The evaluation is stored
  * with the version used.
  */
 export async function evaluateLot(
@@ -164,6 +165,7 @@ export async function evaluateLot(
   let events: EpcisEvent[];
   let eventIds: string[] = [];
   let lot: string | null = null;
+  let roles: LotRole[] = [];
   if (input.events !== undefined) {
     if (input.lot !== undefined || input.gtin !== undefined)
       throw new AppError('validation', 'Give a lot or a list of events, not both', {
@@ -178,15 +180,14 @@ export async function evaluateLot(
       });
   } else {
     lot = parseTraceIdentifier({ id: input.lot, gtin: input.gtin, lot: undefined });
-    const trace = await traceBackward(db, caller, lot);
-    eventIds = [...new Set(trace.nodes.flatMap((n) => (n.events ?? []).map((e) => e.eventID)))];
-    const stored = await Promise.all(eventIds.map((id) => getEvent(db, caller, id)));
-    events = stored
-      .map((s) => s.document as unknown as EpcisEvent)
-      .sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
-    eventIds = events.map((e) => e.eventID ?? '');
+    requirePermission(caller, 'epcis:query');
+    const viewer = seesEverything(caller) ? null : (callerOrganisation(caller) ?? null);
+    const history = await lotHistory(db, lot, viewer);
+    events = history.map((h) => h.document as unknown as EpcisEvent);
+    roles = history.map((h) => (h.self ? 'self' : 'input'));
+    eventIds = history.map((h) => h.eventId);
   }
-  const result = evaluate(standard.document, events, await masterDataFor(db, events));
+  const result = evaluate(standard.document, events, await masterDataFor(db, events), roles);
   const saved = await repo.insertEvaluation(db, {
     standardId: standard.id,
     result,
