@@ -287,6 +287,7 @@ export async function listDeliveries(db: Kysely<DB>, caller: Caller, id: string)
 
 let transport: EmailTransport | null = null;
 let smtp: { url: string; from: string; transport: EmailTransport } | undefined;
+let warnedNoTransport = false;
 
 /**
  * Sets what the e-mail sender hands messages to (a provider's API, a test double); null removes it and falls back
@@ -313,9 +314,12 @@ export async function sendNotificationEmail(payload: unknown, context: JobContex
   if (!row || row.status !== 'queued') return;
   const sender = currentTransport();
   if (sender === null) {
-    console.warn(
-      `notification e-mail ${row.id} stays queued: no e-mail transport is configured (SMTP_URL; see docs/notifications.md)`,
-    );
+    // Once per process: an installation without e-mail gets one line in its log, not one per notification.
+    if (!warnedNoTransport)
+      console.warn(
+        'notification e-mails stay queued in the outbox: no e-mail transport is configured (SMTP_URL; see docs/notifications.md)',
+      );
+    warnedNoTransport = true;
     return;
   }
   try {
