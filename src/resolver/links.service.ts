@@ -8,7 +8,7 @@ import type { Caller } from '../shared/caller.ts';
 import { notFound } from '../shared/errors.ts';
 import { DEFAULT_LINK, DEFAULT_LINK_MULTI, normaliseLinkType } from './link-types.ts';
 import { isLanguageTag, isMediaType } from './negotiation.ts';
-import { identifierPath } from './resolution.service.ts';
+import { forgetKey, identifierPath } from './resolution.service.ts';
 import * as repo from './resolver.repository.ts';
 
 /**
@@ -191,6 +191,7 @@ export async function createLink(db: Kysely<DB>, caller: Caller, input: LinkInpu
     // One declared default per level: declaring a new one replaces the old.
     if (input.isDefault) await repo.clearDefaults(trx, level.path, id);
   });
+  forgetKey(db, level.primaryKey);
   return toView((await repo.findLink(db, id))!);
 }
 
@@ -234,12 +235,14 @@ export async function updateLink(
     });
     if (patch.isDefault) await repo.clearDefaults(trx, row.identifier, id);
   });
+  forgetKey(db, { ai: row.primary_ai, value: row.primary_value });
   return toView((await repo.findLink(db, id))!);
 }
 
 export async function deleteLink(db: Kysely<DB>, caller: Caller, id: string): Promise<void> {
-  await existingLink(db, caller, id, true);
+  const row = await existingLink(db, caller, id, true);
   await repo.deleteLink(db, id);
+  forgetKey(db, { ai: row.primary_ai, value: row.primary_value });
 }
 
 /** Links the caller may see: of one identifier level (and its owner), or all of the caller's organisations. */
@@ -288,6 +291,7 @@ export async function withdrawIdentifier(
     if (uniqueViolation(e) !== undefined) throw conflict('identifier', 'resolver.withdrawal.exists');
     throw e;
   }
+  forgetKey(db, level.primaryKey);
   const row = (await repo.findWithdrawal(db, level.path))!;
   return {
     identifier: row.identifier,
@@ -302,6 +306,7 @@ export async function restoreIdentifier(db: Kysely<DB>, caller: Caller, identifi
   const level = await requireLevel(db, caller, identifier, true);
   if (!(await repo.findWithdrawal(db, level.path))) throw notFound('Withdrawal');
   await repo.deleteWithdrawal(db, level.path);
+  forgetKey(db, level.primaryKey);
 }
 
 export async function listWithdrawals(db: Kysely<DB>, caller: Caller): Promise<WithdrawalView[]> {

@@ -144,10 +144,10 @@ type Target = Extract<ParsedTarget, { ok: true }>;
 
 async function gatherLevels(db: Kysely<DB>, root: string, target: Target, locale: Locale): Promise<Gathered> {
   const chain = levelChain(target.primaryKey, target.qualifiers);
-  // One round of queries: the links, the withdrawals and, for a GTIN, the registry, stamp, lot and recall facts.
-  const [links, withdrawals, gtinFacts] = await Promise.all([
-    repo.linksOfKey(db, target.primaryKey.ai, target.primaryKey.value, true),
-    repo.withdrawalsAmong(db, chain),
+  // One round of queries: the key's links, withdrawals and product (cached briefly), and for a GTIN the stamp, lot
+  // and recall facts of the request.
+  const [{ links, withdrawals, product }, gtinFacts] = await Promise.all([
+    keyData(db, target.primaryKey),
     target.primaryKey.ai === '01' ? factsOfGtin(db, target) : Promise.resolve(null),
   ]);
   const explicit = new Map<string, ResolvedLink[]>();
@@ -176,7 +176,8 @@ async function gatherLevels(db: Kysely<DB>, root: string, target: Target, locale
     }
   }
 
-  if (gtinFacts !== null) return gatherGtin(gtinFacts, root, target, chain, explicit, withdrawn, locale);
+  if (gtinFacts !== null)
+    return gatherGtin({ ...gtinFacts, product }, root, target, chain, explicit, withdrawn, locale);
 
   // Other primary keys: only the business's links; a GLN of a registered location exists even without links.
   const levels = chain
@@ -201,12 +202,53 @@ interface GtinFacts {
   readonly recalled: boolean;
 }
 
-async function factsOfGtin(db: Kysely<DB>, target: Target): Promise<GtinFacts> {
+/**
+ * What the resolver reads per primary key (its links, withdrawals and registered product), kept for one second: a
+ * popular product's codes are scanned many times a second. Writes through this process's link API forget the key at
+ * once; other instances and registry changes are seen within the second.
+ */
+const KEY_TTL_MS = 1000;
+const KEY_CACHE_SIZE = 10_000;
+type KeyData = {
+  links: Awaited<ReturnType<typeof repo.linksOfKey>>;
+  withdrawals: Awaited<ReturnType<typeof repo.withdrawalsOfKey>>;
+  product: repo.ProductFacts | undefined;
+};
+type KeyCache = Map<string, { at: number; data: Promise<KeyData> }>;
+const keyCaches = new WeakMap<Kysely<DB>, KeyCache>();
+
+function keyData(db: Kysely<DB>, key: AiElement): Promise<KeyData> {
+  let cache = keyCaches.get(db);
+  if (cache === undefined) {
+    cache = new Map() as KeyCache;
+    keyCaches.set(db, cache);
+  }
+  const path = identifierPath([key]);
+  const now = Date.now();
+  const hit = cache.get(path);
+  if (hit !== undefined && now - hit.at < KEY_TTL_MS) return hit.data;
+  const data = Promise.all([
+    repo.linksOfKey(db, key.ai, key.value, true),
+    repo.withdrawalsOfKey(db, path),
+    key.ai === '01' ? repo.productFacts(db, key.value) : Promise.resolve(undefined),
+  ]).then(([links, withdrawals, product]) => ({ links, withdrawals, product }));
+  cache.delete(path);
+  if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(path, { at: now, data });
+  data.catch(() => cache.delete(path));
+  return data;
+}
+
+/** Forgets what is cached for a primary key (after its links or withdrawals changed). */
+export function forgetKey(db: Kysely<DB>, key: AiElement): void {
+  keyCaches.get(db)?.delete(identifierPath([key]));
+}
+
+async function factsOfGtin(db: Kysely<DB>, target: Target): Promise<Omit<GtinFacts, 'product'>> {
   const gtin = target.primaryKey.value;
   const lot = target.qualifiers.find((q) => q.ai === '10')?.value;
   const serial = target.qualifiers.find((q) => q.ai === '21')?.value;
-  const [product, stamp, lotKnown, recalls] = await Promise.all([
-    repo.productFacts(db, gtin),
+  const [stamp, lotKnown, recalls] = await Promise.all([
     serial !== undefined ? findStamp(db, gtin, serial) : Promise.resolve(undefined),
     lot !== undefined ? repo.lotInEvents(db, gtin, lot) : Promise.resolve(false),
     lot !== undefined ? recallStatusOfLots(db, [{ gtin, lot }]) : Promise.resolve([]),
@@ -215,7 +257,7 @@ async function factsOfGtin(db: Kysely<DB>, target: Target): Promise<GtinFacts> {
     serial !== undefined &&
     (stamp !== undefined ||
       (await repo.itemInEvents(db, `https://id.gs1.org/01/${gtin}/21/${escapeDlPathValue(serial)}`)));
-  return { product, stamp, lotKnown, serialKnown, recalled: recalls.length > 0 };
+  return { stamp, lotKnown, serialKnown, recalled: recalls.length > 0 };
 }
 
 function gatherGtin(

@@ -181,12 +181,12 @@ export async function listLinks(
 
 // ---- withdrawals ----
 
-export async function withdrawalsAmong(db: Db, identifiers: readonly string[]) {
-  if (identifiers.length === 0) return [];
+/** Withdrawals of a primary key's levels (the key itself and every level below it). */
+export async function withdrawalsOfKey(db: Db, keyPath: string) {
   return db
     .selectFrom('resolver_withdrawal')
     .selectAll()
-    .where('identifier', 'in', [...identifiers])
+    .where((eb) => eb.or([eb('identifier', '=', keyPath), sql<boolean>`starts_with(identifier, ${`${keyPath}/`})`]))
     .execute();
 }
 
