@@ -366,5 +366,6 @@ describe('the demo data set', () => {
     } finally {
       await demo.close();
     }
-  });
+    // Loading the whole Huế demo (every capability's step) takes a while on a busy machine.
+  }, 180_000);
 });

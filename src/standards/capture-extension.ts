@@ -13,6 +13,8 @@ import { checkCapturedEvents, enqueueLotRefresh, lotsOfEvent, rejection } from '
  */
 export const standardsCaptureExtension: CaptureExtension = {
   async received(trx, events, context) {
+    // A synchronous capture has no job to carry warnings: it is only checked when it asked to be refused.
+    if (context.captureJobId === null && context.standardsBehaviour === 'warn') return;
     const warnings = await checkCapturedEvents(trx, events, context.documentIndexes);
     if (context.standardsBehaviour === 'reject') {
       const refused = rejection(warnings);
