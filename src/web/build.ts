@@ -38,7 +38,16 @@ export function staleReason(): string | null {
 export async function buildWeb(log: (line: string) => void = console.log): Promise<void> {
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite and React take production mode from NODE_ENV: a caller running under `NODE_ENV=test` (the test runner)
+  // would otherwise get a development bundle, without the service worker.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
   log(`Back-office app built into web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -104,7 +104,10 @@ describe('offline capture', { timeout: 240_000 }, () => {
       .executeTakeFirstOrThrow();
     const formUrl = `${base}/app/record?product=${product.id}&step=harvesting`;
     // The service worker installs on the first visit; the second visit, under its control, keeps the form's data.
-    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    const ready = await page.evaluate(
+      'Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((r) => setTimeout(() => r(false), 30000))])',
+    );
+    expect(ready, 'the service worker installs').toBe(true);
     await page.goto(formUrl);
     await page.getByLabel('Ao, hồ, ô nuôi trồng').waitFor();
     await page.goto(`${base}/app/outbox`);

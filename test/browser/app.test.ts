@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
@@ -85,6 +89,8 @@ describe('back-office app', { timeout: 240_000 }, () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(asset.headers.get('content-type')).toContain('javascript');
+    // A production bundle (a development one would skip the service worker).
+    expect(await asset.text()).not.toContain('Download the React DevTools');
 
     const route = await fetch(`${base}/app/recalls/123`);
     expect([route.status, route.headers.get('cache-control'), await route.text()]).toEqual([200, 'no-cache', html]);
@@ -242,6 +248,46 @@ describe('back-office app', { timeout: 240_000 }, () => {
     const receipt = receipts[0]!.document as { bizTransactionList: { bizTransaction: string }[] };
     expect(receipt.bizTransactionList[0]!.bizTransaction).toMatch(/:XH-UI-0001$/);
     expect(receiver.errors).toEqual([]);
+  });
+
+  it('orders stamps, prints them as a PDF whose QR codes decode to the product’s Digital Link, and activates them', async () => {
+    const { page, errors } = await signIn('sen-tinh-tam');
+    await page.getByRole('navigation').getByRole('link', { name: 'Tem truy xuất' }).click();
+    await page.getByRole('button', { name: 'Đặt tem' }).click();
+    const dialog = page.getByRole('dialog');
+    await choose(page, 'Sản phẩm', 'Hạt sen Huế Tịnh Tâm sấy khô');
+    await dialog.getByLabel('Số tem').fill('6');
+    await dialog.getByRole('button', { name: 'Đặt tem' }).click();
+    await page.getByText('Đã tạo lô 6 tem.').waitFor();
+    // Batches are listed latest first.
+    const batch = page.getByRole('row').nth(1);
+    await batch.getByText('6 chưa kích hoạt').waitFor();
+
+    const href = await batch.getByRole('link', { name: 'In tem (PDF)' }).getAttribute('href');
+    const pdf = await page.request.get(`${base}${href}`);
+    expect([pdf.status(), pdf.headers()['content-type']]).toEqual([200, 'application/pdf']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tem-'));
+    fs.writeFileSync(path.join(dir, 'tem.pdf'), await pdf.body());
+    execFileSync('pdftoppm', ['-r', '200', '-png', '-f', '1', '-l', '1', 'tem.pdf', 'page'], { cwd: dir });
+    const image = fs.readdirSync(dir).find((f) => f.endsWith('.png'))!;
+    const decoded = execFileSync('zbarimg', ['-q', '--raw', image], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
+    fs.rmSync(dir, { recursive: true });
+    const gtin = (
+      await t.db
+        .selectFrom('product')
+        .select('gtin')
+        .where('name', '=', 'Hạt sen Huế Tịnh Tâm sấy khô')
+        .executeTakeFirstOrThrow()
+    ).gtin;
+    expect(decoded).toHaveLength(6);
+    for (const uri of decoded) expect(uri).toMatch(new RegExp(`/01/${gtin}/21/[^/]+$`));
+
+    await batch.getByRole('button', { name: 'Kích hoạt cho lô' }).click();
+    await page.getByRole('dialog').getByLabel('Số lô').fill('HS-2606');
+    await page.getByRole('dialog').getByRole('button', { name: 'Kích hoạt cho lô' }).click();
+    await page.getByText('Đã kích hoạt 6 tem cho lô HS-2606.').waitFor();
+    await page.getByRole('row').nth(1).getByText('6 đã kích hoạt').waitFor();
+    expect(errors).toEqual([]);
   });
 
   it('opens a mock recall, shows its stopwatch, and links its PDF report', async () => {

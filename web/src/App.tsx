@@ -15,6 +15,7 @@ import { RecallsPage } from './pages/RecallsPage.tsx';
 import { RecordEventPage } from './pages/RecordEventPage.tsx';
 import { ShipmentsPage } from './pages/ShipmentsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { StampsPage } from './pages/StampsPage.tsx';
 import { StandardsPage } from './pages/StandardsPage.tsx';
 import { SessionProvider } from './session.tsx';
 
@@ -62,6 +63,7 @@ export function App() {
                 <Route path="/outbox" element={<OutboxPage />} />
                 <Route path="/recalls" element={<RecallsPage />} />
                 <Route path="/recalls/:id" element={<RecallsPage />} />
+                <Route path="/stamps" element={<StampsPage />} />
                 <Route path="/standards" element={<StandardsPage />} />
                 <Route path="/organisations" element={<OrganisationsPage />} />
                 <Route path="/sign-in" element={<Navigate to="/" replace />} />

@@ -193,3 +193,26 @@ export interface Standard {
 export interface StandardDetail extends Standard {
   readonly document: Profile;
 }
+
+/** `GET /api/products/{id}/standard`: the standard version a product answers to. */
+export interface ProductStandard {
+  readonly standardId: string | null;
+  readonly version: number | null;
+  readonly status: string | null;
+  readonly bound: boolean;
+  readonly title: LocalText | null;
+}
+
+export interface StampBatch {
+  readonly id: string;
+  readonly productId: string;
+  readonly productName: string;
+  readonly gtin: string;
+  readonly lot: string | null;
+  readonly quantity: number;
+  readonly layout: string;
+  readonly withVerificationCode: boolean;
+  readonly state: string;
+  readonly counts: { issued: number; activated: number; scanned: number; void: number };
+  readonly createdAt: string;
+}

@@ -8,6 +8,7 @@ import {
   HomeOutlined,
   LogoutOutlined,
   MenuOutlined,
+  QrcodeOutlined,
   ShoppingOutlined,
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
@@ -53,6 +54,7 @@ function useMenuItems(): Item[] {
         </Link>
       ),
     });
+  if (can('stamps:manage')) items.push(link('/stamps', t('nav.stamps'), <QrcodeOutlined />));
   items.push(link('/recalls', t('nav.recalls'), <AlertOutlined />));
   items.push(link('/standards', t('nav.standards'), <SafetyCertificateOutlined />));
   return items;

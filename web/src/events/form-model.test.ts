@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_PROFILES } from '../../../src/standards/profiles/index.ts';
 import { HONEY, LOTUS } from '../../../src/standards/profiles/hue.ts';
-import type { Profile, Standard } from '../types.ts';
+import type { Profile } from '../types.ts';
 import {
   buildEvent,
   GENERIC_PROFILE,
@@ -9,7 +9,6 @@ import {
   localTimeWithOffset,
   lotsInEvents,
   offsetOf,
-  pickStandard,
   recordableCtes,
 } from './form-model.ts';
 
@@ -162,28 +161,6 @@ describe('events built from the answers', () => {
 });
 
 describe('helpers', () => {
-  it('prefers the province’s own TCCS among the published standards of a group', () => {
-    const standard = (id: string, status: Standard['status'], groups: string[]): Standard => ({
-      id: `${id}@1`,
-      profileId: id,
-      version: 1,
-      status,
-      title: id,
-      titleEn: id,
-      productGroups: groups,
-      publishedAt: null,
-      updatedAt: '',
-    });
-    const list = [
-      standard('fsma-204', 'published', ['agri.fruit-veg']),
-      standard('tccs-hue-fruit-veg', 'draft', ['agri.fruit-veg']),
-      standard('tccs-hue-fruit-veg', 'published', ['agri.fruit-veg']),
-    ];
-    expect(pickStandard(list, 'agri.fruit-veg')).toBe(list[2]);
-    expect(pickStandard(list.slice(0, 2), 'agri.fruit-veg')).toBe(list[0]);
-    expect(pickStandard(list, 'agri.rice')).toBeUndefined();
-  });
-
   it('lists the lots of a GTIN in the order of the events, each once', () => {
     const prefix = `https://id.gs1.org/01/${GTIN}/10/`;
     const events = [

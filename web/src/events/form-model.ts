@@ -1,4 +1,4 @@
-import type { CteRule, KdeRule, LocalText, Profile, Standard, ValueRule } from '../types.ts';
+import type { CteRule, KdeRule, LocalText, Profile, ValueRule } from '../types.ts';
 
 /**
  * Guided event forms generated from a base standard (TCCS) profile: for each critical tracking event (CTE) the
@@ -42,12 +42,6 @@ export interface GuidedForm {
 }
 
 const ISO_DATE = '^\\d{4}-\\d{2}-\\d{2}$';
-
-/** The published standard that guides a product: the province's own TCCS first, then any other programme. */
-export function pickStandard(standards: readonly Standard[], groupCode: string): Standard | undefined {
-  const applicable = standards.filter((s) => s.status === 'published' && s.productGroups.includes(groupCode));
-  return applicable.find((s) => s.profileId.startsWith('tccs-')) ?? applicable[0];
-}
 
 /** The CTEs in chain order. */
 export function recordableCtes(profile: Profile): CteRule[] {

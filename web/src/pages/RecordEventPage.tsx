@@ -26,7 +26,6 @@ import {
   localTimeWithOffset,
   lotsInEvents,
   offsetOf,
-  pickStandard,
   recordableCtes,
   suggestLot,
   type GuidedForm,
@@ -45,7 +44,7 @@ import type {
   PageOf,
   Product,
   Profile,
-  Standard,
+  ProductStandard,
   StandardDetail,
 } from '../types.ts';
 
@@ -86,28 +85,24 @@ function useKdeLabel(): (field: KdeField) => string {
   };
 }
 
-/** The profile guiding a product: its group's published standard (or an ancestor group's), else the generic one. */
+/**
+ * The profile guiding a product: the standard version the server says it answers to (bound to the product, or its
+ * product group's current one), else the generic shipping and receiving steps.
+ */
 function useProfileFor(product: Product | undefined) {
-  const standards = useResource<PageOf<Standard>>(
-    product ? `/api/standards${query({ status: 'published', limit: 200 })}` : null,
+  const binding = useResource<ProductStandard>(
+    product ? `/api/products/${encodeURIComponent(product.id)}/standard` : null,
   );
-  const chosen = useMemo(() => {
-    if (!product || !standards.data) return undefined;
-    const parts = product.groupCode.split('.');
-    for (let i = parts.length; i > 0; i--) {
-      const found = pickStandard(standards.data.items, parts.slice(0, i).join('.'));
-      if (found) return found;
-    }
-    return null;
-  }, [product, standards.data]);
-  const detail = useResource<StandardDetail>(chosen ? `/api/standards/${encodeURIComponent(chosen.id)}` : null);
-  const error = standards.error ?? detail.error;
+  const standardId = binding.data?.standardId ?? null;
+  const detail = useResource<StandardDetail>(standardId ? `/api/standards/${encodeURIComponent(standardId)}` : null);
+  const error = binding.error ?? detail.error;
   const reload = () => {
-    standards.reload();
+    binding.reload();
     detail.reload();
   };
   if (!product) return { loading: false, error: undefined, reload, standard: undefined, profile: undefined };
-  if (chosen === null) return { loading: false, error, reload, standard: undefined, profile: GENERIC_PROFILE };
+  if (binding.data && standardId === null)
+    return { loading: false, error, reload, standard: undefined, profile: GENERIC_PROFILE };
   const profile: Profile | undefined = detail.data?.document;
   return { loading: profile === undefined && !error, error, reload, standard: detail.data, profile };
 }

@@ -1,6 +1,6 @@
 import { Alert, App, Button, Form, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { query } from '../api.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { buildEvent, GENERIC_PROFILE, guidedForm, localTimeWithOffset, offsetOf } from '../events/form-model.ts';
@@ -40,6 +40,11 @@ function ConfirmReceipt({
   const own = (locations.data?.items ?? []).filter(
     (l) => l.status === 'active' && l.organisationId === me.organisationId,
   );
+  const firstLocation = own[0]?.id;
+  // The locations arrive after the form first renders: choose the first one once they do.
+  useEffect(() => {
+    if (firstLocation && !form.getFieldValue('locationId')) form.setFieldsValue({ locationId: firstLocation });
+  }, [firstLocation, form]);
 
   const submit = async (values: { quantity: number; locationId: string }) => {
     const location = own.find((l) => l.id === values.locationId);
