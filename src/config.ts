@@ -34,6 +34,22 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   /** The From address of notification e-mails. */
   readonly mailFrom: string;
+  /**
+   * Which reverse proxies may set `X-Forwarded-For` (the client address behind rate limits and the hashed scan
+   * log): `false` (none: the socket's address counts), `true` (any), a hop count, or addresses/CIDRs.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
+}
+
+function trustProxyFromEnv(env: NodeJS.ProcessEnv): Config['trustProxy'] {
+  const raw = env.TRUYXUAT_TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^(true|false|yes|no|on|off)$/i.test(raw)) return boolFromEnv(env, 'TRUYXUAT_TRUST_PROXY', false);
+  return raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -73,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scanAlertWindowHours: Math.max(1, intFromEnv(env, 'TRUYXUAT_SCAN_ALERT_WINDOW_HOURS', 24)),
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     mailFrom: env.MAIL_FROM?.trim() || 'truyxuat <no-reply@localhost>',
+    trustProxy: trustProxyFromEnv(env),
   };
 }

@@ -313,6 +313,20 @@ describe('problem reports', () => {
     expect((await get('/api/problem-reports')).statusCode).toBe(401);
   });
 
+  it('takes a report from a browser that is signed in to the back-office: the form never acts for the session', async () => {
+    const session = await signInAs(t, await makeOrganisation(t.db));
+    const r = await report(path, { message: 'Tem bị rách khi mở', contact: '' }, '192.0.2.44', {
+      cookie: session.cookie,
+    });
+    expect(r.statusCode).toBe(303);
+    const stored = await t.db
+      .selectFrom('problem_report')
+      .select('message')
+      .where('message', '=', 'Tem bị rách khi mở')
+      .execute();
+    expect(stored).toHaveLength(1);
+  });
+
   it('refuses reports out of bounds without storing them, and drops honeypot submissions silently', async () => {
     const before = await t.db.selectFrom('problem_report').select('id').execute();
     const short = await report(path, { message: 'x', contact: '' }, '198.51.100.1');
@@ -337,6 +351,9 @@ describe('problem reports', () => {
     expect(sixth.headers['retry-after']).toBe('3600');
     expect(sixth.body).toContain('Bạn đã gửi quá nhiều báo cáo');
     expect((await report(path, { message: 'Từ địa chỉ khác' }, '192.0.2.56')).statusCode).toBe(303);
+    // Without a trusted proxy a forged X-Forwarded-For does not make a new address.
+    const forged = await report(path, { message: 'Báo cáo giả địa chỉ' }, ip, { 'x-forwarded-for': '198.51.100.99' });
+    expect(forged.statusCode).toBe(429);
   });
 });
 

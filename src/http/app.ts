@@ -51,7 +51,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel },
     bodyLimit: ctx.config.maxBodyBytes,
-    trustProxy: true,
+    trustProxy: typeof ctx.config.trustProxy === 'object' ? [...ctx.config.trustProxy] : ctx.config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

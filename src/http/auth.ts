@@ -9,6 +9,13 @@ declare module 'fastify' {
     /** Who is calling: set for every request before any handler runs. */
     caller: Caller;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route never acts for a signed-in user (a public form such as the consumer page's problem report): its
+     * caller is anonymous whatever the request carries, so it needs no CSRF token.
+     */
+    publicForm?: boolean;
+  }
 }
 
 export const SESSION_COOKIE = 'tx_session';
@@ -28,6 +35,7 @@ export function registerAuthentication(app: App, ctx: AppContext): void {
 }
 
 async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<Caller> {
+  if (request.routeOptions.config.publicForm === true) return { kind: 'anonymous' };
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);

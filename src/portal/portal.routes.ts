@@ -210,53 +210,57 @@ export const portalRoutes: RoutePlugin = async (app, { ctx }) => {
     { additionalProperties: true },
   );
 
-  app.post('/p/*', { schema: { ...HIDDEN, querystring: ConsumerQuery, body: ReportBody } }, async (request, reply) => {
-    const pc = pageContext(request);
-    const path = request.url.split('?')[0]!.slice('/p'.length);
-    if (!path.endsWith(REPORT_SUFFIX)) return send(reply, 404, errorPageHtml(pc, 404), 'no-store');
-    const body = request.body;
-    const form: ReportFormState = { message: body.message ?? '', contact: body.contact ?? '' };
-    let key: portal.ConsumerKey;
-    try {
-      key = portal.parseConsumerPath(path.slice(0, -REPORT_SUFFIX.length));
-    } catch {
-      return send(reply, 400, errorPageHtml(pc, 400), 'no-store');
-    }
-    const again = async (status: number, error: string) => {
-      const data = await portal.consumerPage(db, key);
-      return send(reply, status, consumerPageHtml(pc, data, { ...form, error }), 'no-store');
-    };
-    try {
-      await portal.reportProblem(db, key, {
-        message: form.message ?? '',
-        contact: form.contact ?? '',
-        website: body.website ?? '',
-        locale: pc.locale,
-        ip: request.ip,
-      });
-    } catch (e) {
-      if (!isAppError(e)) throw e;
-      if (e.code === 'not_found') return send(reply, 404, errorPageHtml(pc, 404), 'no-store');
-      if (e.code === 'rate_limited') {
-        void reply.header('retry-after', '3600');
-        return again(429, t(pc.locale, 'portal.report.rateLimited'));
+  app.post(
+    '/p/*',
+    { schema: { ...HIDDEN, querystring: ConsumerQuery, body: ReportBody }, config: { publicForm: true } },
+    async (request, reply) => {
+      const pc = pageContext(request);
+      const path = request.url.split('?')[0]!.slice('/p'.length);
+      if (!path.endsWith(REPORT_SUFFIX)) return send(reply, 404, errorPageHtml(pc, 404), 'no-store');
+      const body = request.body;
+      const form: ReportFormState = { message: body.message ?? '', contact: body.contact ?? '' };
+      let key: portal.ConsumerKey;
+      try {
+        key = portal.parseConsumerPath(path.slice(0, -REPORT_SUFFIX.length));
+      } catch {
+        return send(reply, 400, errorPageHtml(pc, 400), 'no-store');
       }
-      if (e.code === 'validation') {
-        const text = e.fields
-          .map((f) =>
-            t(pc.locale, f.messageKey ?? f.message, {
-              min: portal.REPORT_MESSAGE_MIN,
-              max: f.field === 'contact' ? portal.REPORT_CONTACT_MAX : portal.REPORT_MESSAGE_MAX,
-            }),
-          )
-          .join(' ');
-        return again(400, text);
+      const again = async (status: number, error: string) => {
+        const data = await portal.consumerPage(db, key);
+        return send(reply, status, consumerPageHtml(pc, data, { ...form, error }), 'no-store');
+      };
+      try {
+        await portal.reportProblem(db, key, {
+          message: form.message ?? '',
+          contact: form.contact ?? '',
+          website: body.website ?? '',
+          locale: pc.locale,
+          ip: request.ip,
+        });
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        if (e.code === 'not_found') return send(reply, 404, errorPageHtml(pc, 404), 'no-store');
+        if (e.code === 'rate_limited') {
+          void reply.header('retry-after', '3600');
+          return again(429, t(pc.locale, 'portal.report.rateLimited'));
+        }
+        if (e.code === 'validation') {
+          const text = e.fields
+            .map((f) =>
+              t(pc.locale, f.messageKey ?? f.message, {
+                min: portal.REPORT_MESSAGE_MIN,
+                max: f.field === 'contact' ? portal.REPORT_CONTACT_MAX : portal.REPORT_MESSAGE_MAX,
+              }),
+            )
+            .join(' ');
+          return again(400, text);
+        }
+        throw e;
       }
-      throw e;
-    }
-    const target = `/p${path.slice(0, -REPORT_SUFFIX.length)}`;
-    return reply.redirect(`${href(pc, target, { 'bao-cao': SENT_FLAG })}#bao-cao`, 303);
-  });
+      const target = `/p${path.slice(0, -REPORT_SUFFIX.length)}`;
+      return reply.redirect(`${href(pc, target, { 'bao-cao': SENT_FLAG })}#bao-cao`, 303);
+    },
+  );
 
   app.get(
     '/api/problem-reports',
