@@ -13,7 +13,12 @@ import type { NotificationTables } from '../notifications/notifications.tables.t
  * The whole database as Kysely sees it. Each capability declares its own tables in `<capability>/*.tables.ts`;
  * this interface only composes them.
  */
-export type DB = IdentityTables & JobTables & RegistryTables & EpcisTables & TraceTables & StandardsTables &
+export type DB = IdentityTables &
+  JobTables &
+  RegistryTables &
+  EpcisTables &
+  TraceTables &
+  StandardsTables &
   ResolverTables &
   LabelsTables &
   PortalTables &
