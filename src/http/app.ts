@@ -6,6 +6,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
+import type { Config } from '../config.ts';
 import { epcisRoutes } from '../epcis/epcis.routes.ts';
 import { identityRoutes } from '../registry/identity.routes.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
@@ -51,7 +52,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel },
     bodyLimit: ctx.config.maxBodyBytes,
-    trustProxy: typeof ctx.config.trustProxy === 'object' ? [...ctx.config.trustProxy] : ctx.config.trustProxy,
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -151,4 +152,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   for (const { prefix, plugin } of ROUTES) await app.register(plugin, { prefix, ctx });
   return app;
+}
+
+/** Fastify's form of TRUYXUAT_TRUST_PROXY; a hop count trusts that many proxies nearest to the server. */
+function fastifyTrustProxy(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return typeof setting === 'boolean' ? setting : [...setting];
 }
