@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../src/identifiers/check-digit.ts';
 import { RICE } from '../src/standards/profiles/hue.ts';
 import { listPublishedStandards, standardForProduct } from '../src/standards/index.ts';
-import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
+import { apiKeyFor, makeLocation, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
 import { capture, drainJobs } from './helpers/epcis.ts';
 
 let t: TestApp;
@@ -130,26 +130,12 @@ beforeAll(async () => {
   coopKey = (await apiKeyFor(t, coopId, ['epcis:capture', 'epcis:query'])).headers;
   otherId = await makeOrganisation(t.db, { name: 'Công ty Thực phẩm Huế' });
   other = (await signInAs(t, otherId, 'org_admin')).headers;
-  await t.db
-    .insertInto('location')
-    .values({
-      id: randomUUID(),
-      organisation_id: coopId,
-      gln: FIELD_GLN,
-      name: 'Cánh đồng An Lỗ',
-      name_en: null,
-      kind: 'farm',
-      latitude: null,
-      longitude: null,
-      growing_area_code: 'VN-TTHOR-0017',
-      packing_house_code: null,
-      parent_id: null,
-      address: null,
-      province_code: '46',
-      commune_code: null,
-      commune_name: null,
-    })
-    .execute();
+  await makeLocation(t.db, coopId, {
+    gln: FIELD_GLN,
+    name: 'Cánh đồng An Lỗ',
+    growing_area_code: 'VN-TTHOR-0017',
+    province_code: '46',
+  });
   paddyId = await createProduct(GTIN_PADDY, 'Lúa hữu cơ An Lỗ');
   riceId = await createProduct(GTIN_RICE, 'Gạo hữu cơ An Lỗ');
 });

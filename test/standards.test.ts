@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../src/identifiers/check-digit.ts';
 import { RICE } from '../src/standards/profiles/hue.ts';
 import { BUILT_IN_PROFILES } from '../src/standards/profiles/index.ts';
-import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
+import { apiKeyFor, makeLocation, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
 import { capture } from './helpers/epcis.ts';
 
 let t: TestApp;
@@ -94,26 +93,12 @@ beforeAll(async () => {
   business = (await signInAs(t, businessId, 'org_admin')).headers;
   coopId = await makeOrganisation(t.db, { name: 'HTX Nông nghiệp An Lỗ' });
   coop = (await apiKeyFor(t, coopId, ['epcis:capture', 'epcis:query'])).headers;
-  await t.db
-    .insertInto('location')
-    .values({
-      id: randomUUID(),
-      organisation_id: coopId,
-      gln: FIELD_GLN,
-      name: 'Cánh đồng An Lỗ',
-      name_en: null,
-      kind: 'farm',
-      latitude: null,
-      longitude: null,
-      growing_area_code: 'VN-TTHOR-0017',
-      packing_house_code: null,
-      parent_id: null,
-      address: null,
-      province_code: '46',
-      commune_code: null,
-      commune_name: null,
-    })
-    .execute();
+  await makeLocation(t.db, coopId, {
+    gln: FIELD_GLN,
+    name: 'Cánh đồng An Lỗ',
+    growing_area_code: 'VN-TTHOR-0017',
+    province_code: '46',
+  });
 });
 afterAll(async () => t?.close());
 

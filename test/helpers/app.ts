@@ -72,6 +72,20 @@ export async function makeOrganisation(
   return id;
 }
 
+/** Inserts a location row directly (a factory); columns not given keep their defaults. */
+export async function makeLocation(
+  db: Kysely<DB>,
+  organisationId: string,
+  fields: { gln: string; name: string; kind?: string; growing_area_code?: string | null; province_code?: string },
+): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('location')
+    .values({ id, organisation_id: organisationId, kind: 'farm', ...fields })
+    .execute();
+  return id;
+}
+
 export interface SignedIn {
   readonly userId: string;
   readonly organisationId: string;
