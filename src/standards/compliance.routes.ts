@@ -4,16 +4,8 @@ import { DateTime, ERROR_RESPONSES, Nullable, Page, PageQuery } from '../http/sc
 import * as compliance from './compliance.service.ts';
 import { selfAssessmentPdf } from './self-assessment-report.ts';
 import { selfAssessment } from './self-assessment.ts';
+import { Finding } from './standards.schemas.ts';
 
-const Finding = Type.Object({
-  code: Type.String(),
-  severity: Type.String(),
-  cte: Type.String(),
-  eventIndex: Nullable(Type.Integer()),
-  field: Nullable(Type.String()),
-  messageKey: Type.String(),
-  details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()])),
-});
 const LotCompliance = Type.Object({
   lot: Type.String(),
   gtin: Type.String(),

@@ -1,27 +1,13 @@
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { t, type Locale } from '../shared/messages.ts';
+import { formatHueTime, startReportDocument } from '../shared/pdf.ts';
 import type { Criterion, SelfAssessment } from './self-assessment.ts';
 
 /**
- * The self-assessment evidence as a printable PDF, Vietnamese by default or English, set in DejaVu Sans (from the
- * `dejavu-fonts-ttf` package, as the recall report) so every Vietnamese glyph prints and the text stays extractable.
+ * The self-assessment evidence as a printable PDF, Vietnamese by default or English (set as every printable report,
+ * see src/shared/pdf.ts).
  */
 
-const require = createRequire(import.meta.url);
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
-
-function formatDate(iso: string, locale: Locale): string {
-  // Huế time (UTC+7).
-  const d = new Date(Date.parse(iso) + 7 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const date =
-    locale === 'vi'
-      ? `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`
-      : `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} (UTC+7)`;
-}
+const formatDate = (iso: string, locale: Locale): string => formatHueTime(iso, locale);
 
 function factValue(key: string, value: string | number | null, locale: Locale): string {
   if (value === null) return t(locale, 'compliance.report.noData');
@@ -46,25 +32,11 @@ function criterionLines(c: Criterion, locale: Locale): string[] {
 }
 
 export async function selfAssessmentPdf(report: SelfAssessment, locale: Locale): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 48,
-    info: {
-      Title: `${t(locale, 'compliance.report.title')} — ${report.organisationName}`,
-      Creator: t(locale, 'app.name'),
-      CreationDate: report.generatedAt,
-    },
+  const { doc, done, line } = startReportDocument({
+    title: `${t(locale, 'compliance.report.title')} — ${report.organisationName}`,
+    locale,
+    createdAt: report.generatedAt,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('body', FONT);
-  doc.registerFont('bold', FONT_BOLD);
-  const line = (label: string, value: string) =>
-    doc.font('bold').fontSize(10).text(`${label}: `, { continued: true }).font('body').text(value);
   const verdict = (v: SelfAssessment['verdict']) => t(locale, `compliance.verdict.${v}`);
 
   doc.font('bold').fontSize(17).text(t(locale, 'compliance.report.title'));

@@ -3,6 +3,7 @@ import type { RoutePlugin } from '../http/context.ts';
 import { DateTime, ERROR_RESPONSES, IdParams, Nullable, Page, PageQuery } from '../http/schemas.ts';
 import { PROFILE_SCHEMA } from './profile.schema.ts';
 import * as standards from './standards.service.ts';
+import { Finding } from './standards.schemas.ts';
 
 const Status = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('superseded')]);
 const Standard = Type.Object({
@@ -20,15 +21,6 @@ const Standard = Type.Object({
 /** The profile document: its JSON Schema is `PROFILE_SCHEMA` (checked by the service, with field-level errors). */
 const ProfileDocument = Type.Object({}, { additionalProperties: true, description: PROFILE_SCHEMA.title });
 const StandardDetail = Type.Composite([Standard, Type.Object({ document: ProfileDocument })]);
-const Finding = Type.Object({
-  code: Type.String(),
-  severity: Type.String(),
-  cte: Type.String(),
-  eventIndex: Nullable(Type.Integer()),
-  field: Nullable(Type.String()),
-  messageKey: Type.String(),
-  details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()])),
-});
 const Evaluation = Type.Object({
   evaluationId: Type.String(),
   standardId: Type.String(),

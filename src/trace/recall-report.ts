@@ -1,29 +1,15 @@
-import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { t, type Locale } from '../shared/messages.ts';
+import { formatHueTime, startReportDocument } from '../shared/pdf.ts';
 import type { RecallView } from './recall.service.ts';
 
 /**
  * The report of a recall as PDF: what was recalled and why, the impact (lots with their quantities and holders,
- * organisations), the acknowledgements and the stopwatch. Vietnamese by default, English labels on request. The
- * text is set in DejaVu Sans (shipped by the `dejavu-fonts-ttf` package, not taken from the system), which has
- * every Vietnamese glyph, so the text is both readable and extractable.
+ * organisations), the acknowledgements and the stopwatch. Vietnamese by default, English labels on request
+ * (set as every printable report, see src/shared/pdf.ts).
  */
 
-const require = createRequire(import.meta.url);
-const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
-
 function formatTime(iso: string | null, locale: Locale): string {
-  if (!iso) return '—';
-  // Huế time (UTC+7), written the same way in both languages.
-  const d = new Date(Date.parse(iso) + 7 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const date =
-    locale === 'vi'
-      ? `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`
-      : `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  return `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} (UTC+7)`;
+  return iso ? formatHueTime(iso, locale, true) : '—';
 }
 
 export function formatDuration(ms: number | null): string {
@@ -37,27 +23,13 @@ export function formatDuration(ms: number | null): string {
 }
 
 export async function recallReportPdf(recall: RecallView, locale: Locale, generatedAt = new Date()): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 48,
-    info: {
-      Title: `${t(locale, 'recall.report.title')} ${recall.id}`,
-      Creator: t(locale, 'app.name'),
-      CreationDate: generatedAt,
-    },
+  const { doc, done, line } = startReportDocument({
+    title: `${t(locale, 'recall.report.title')} ${recall.id}`,
+    locale,
+    createdAt: generatedAt,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('body', FONT);
-  doc.registerFont('bold', FONT_BOLD);
   const L = (key: string, params?: Record<string, string | number>) => t(locale, `recall.report.${key}`, params);
   const heading = (text: string) => doc.moveDown(0.8).font('bold').fontSize(13).text(text).moveDown(0.3);
-  const line = (label: string, value: string) =>
-    doc.font('bold').fontSize(10).text(`${label}: `, { continued: true }).font('body').text(value);
   const orgName = new Map(recall.impact.organisations.map((o) => [o.id, o.name]));
 
   doc
