@@ -184,6 +184,9 @@ describe('back-office app', { timeout: 240_000 }, () => {
     await page.getByText(/Tiêu chuẩn áp dụng: TCCS/).waitFor();
     await step(page, 'Thu hoạch gương sen');
     await page.getByLabel('Ngày thu hoạch').waitFor();
+    // Dates are shown the Vietnamese way, day first.
+    expect(await page.getByLabel('Ngày thu hoạch').inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    expect(await page.getByLabel('Thời điểm').inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     await page.getByLabel('Số lô mới').fill('TT-UI-01');
     await page.getByLabel('Số lượng', { exact: true }).fill('120');
     await choose(page, 'Đơn vị', 'KGM');

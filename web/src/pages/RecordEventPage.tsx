@@ -132,7 +132,7 @@ function KdeInput({ field, form }: { field: KdeField; form: GuidedForm }) {
     case 'date':
       return (
         <Form.Item key={key} name={name} label={label} rules={rules} extra={extra}>
-          <DatePicker format="YYYY-MM-DD" style={{ width: '100%' }} />
+          <DatePicker format="DD/MM/YYYY" style={{ width: '100%' }} />
         </Form.Item>
       );
     case 'number':
@@ -301,7 +301,7 @@ function GuidedEventForm({
       {problem && <Alert type="error" showIcon role="alert" title={problem} style={{ marginBottom: 16 }} />}
       <Space wrap style={{ width: '100%' }} styles={{ item: { minWidth: 220, flex: 1 } }}>
         <Form.Item name="eventTime" label={t('record.eventTime')} rules={required(t('record.eventTime'))}>
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
+          <DatePicker showTime={{ format: 'HH:mm' }} format="DD/MM/YYYY HH:mm" style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="locationId" label={t('record.location')} rules={required(t('record.location'))}>
           <Select
