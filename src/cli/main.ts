@@ -48,6 +48,8 @@ export function buildProgram(): Command {
       }
       const server = await startServer(config, { database, handleSignals: true });
       console.log(`\ntruyxuat is running at ${server.url}`);
+      console.log(`  Province portal:   ${server.url}/`);
+      console.log(`  Back-office app:   ${server.url}/app`);
       console.log(`  API documentation: ${server.url}/docs`);
       console.log(`  Health:            ${server.url}/health\n`);
       if (showSignIns) console.log(`${demoSignInLines().join('\n')}\n`);
