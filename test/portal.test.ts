@@ -130,7 +130,11 @@ beforeAll(async () => {
           action: 'OBSERVE',
           bizStep: 'packing',
           bizLocation: { id: `https://id.gs1.org/414/${PACK_GLN}` },
-          quantityList: [{ epcClass: lotUri(lot), quantity: 190, uom: 'KGM' }],
+          // Another product packed in the same event belongs to another story.
+          quantityList: [
+            { epcClass: lotUri(lot), quantity: 190, uom: 'KGM' },
+            { epcClass: `https://id.gs1.org/01/${OTHER_GTIN}/10/KHAC-01`, quantity: 5, uom: 'KGM' },
+          ],
         },
       ]),
     },
@@ -191,6 +195,8 @@ describe('consumer page', () => {
     expect(body).toContain('đã hết hạn');
     // net content the Vietnamese way
     expect(body).toContain('1.500 gam');
+    // a lot of another product handled in the same event is neither named nor shown as a raw identifier
+    expect(body).not.toContain('KHAC-01');
     // origin: farm with its growing-area code, GPS, an inline locator and a plain map link
     expect(body).toContain('VN-TTHOR-0017');
     expect(body).toContain('16,44020° B, 107,53610° Đ');

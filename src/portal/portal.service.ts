@@ -258,9 +258,15 @@ async function publicStory(
       stepKey: view.bizStep !== null ? stepMessageKey(view.bizStep, event.type) : stepMessageKey(null, event.type),
       place: place ? { name: place.name, nameEn: place.name_en } : null,
       organisation: owner ? (owners.get(owner) ?? null) : null,
-      facts: view.facts.map((f) =>
-        f.path.endsWith('epcClass') ? { ...f, values: f.values.map((v) => productNames.get(v) ?? v) } : f,
-      ),
+      // Products and lots are named; an identifier outside this product's trace (another product handled in the same
+      // event) is not part of this story and is left out rather than shown as a raw URI.
+      facts: view.facts
+        .map((f) =>
+          f.path.endsWith('epcClass')
+            ? { ...f, values: [...new Set(f.values.flatMap((v) => productNames.get(v) ?? []))] }
+            : f,
+        )
+        .filter((f) => f.values.length > 0),
     });
   }
   const placeViews = seenPlaces.map((gln): PlaceView => {
