@@ -128,7 +128,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // Tags start collapsed: with every capability's operations the page is long, and it opens fast this way.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'none' } });
 
   registerAuthentication(app, ctx);
 

@@ -117,7 +117,11 @@ export const resolverRoutes: RoutePlugin = async (app, { ctx }) => {
     response: { 200: LinksetSchema, 300: LinksetSchema, 400: Problem, 404: Problem, 410: Problem },
   };
   for (const ai of PRIMARY_KEYS) {
-    app.get(`/${ai}/*`, { schema }, (request, reply) => answer(request, reply));
+    // Every primary key resolves alike: the API documentation shows the GTIN route only, so that it stays small
+    // enough for a browser to render (each route repeats the linkset schema).
+    app.get(`/${ai}/*`, { schema: ai === '01' ? schema : { ...schema, hide: true } }, (request, reply) =>
+      answer(request, reply),
+    );
     app.options(`/${ai}/*`, { schema: { hide: true } }, options);
   }
   // A compressed Digital Link is one base64url segment (optionally followed by a slash).

@@ -29,7 +29,10 @@ describe('API documentation in a real browser', () => {
     const response = await page.goto(`${base}/docs`);
     expect(response?.status()).toBe(200);
     await page.getByText('truyxuat API').first().waitFor();
-    for (const tag of ['identity', 'epcis']) await page.locator(`#operations-tag-${tag}`).waitFor();
+    const tags = ['identity', 'epcis', 'trace', 'standards', 'stamps', 'resolver', 'notifications', 'alerts'];
+    for (const tag of tags) await page.locator(`#operations-tag-${tag}`).waitFor();
+    // Tags start collapsed; opening one shows its operations.
+    await page.locator('#operations-tag-epcis').click();
     await page.getByText('/epcis/capture').first().waitFor();
     // A Content-Security-Policy violation would show up as a console error and a blank page.
     expect(errors).toEqual([]);
