@@ -140,13 +140,19 @@ export function clearPortalCache(): void {
  * recall status, which are read fresh on every scan. Unknown or withdrawn GTIN → `not_found`.
  */
 export async function consumerPage(db: Kysely<DB>, key: ConsumerKey): Promise<ConsumerPage> {
-  let lot = key.lot;
-  if (lot === null && key.serial !== null) lot = (await findStamp(db, key.gtin, key.serial))?.lot ?? null;
+  // The stamp is read once: it names the lot of a serial-only scan and feeds the verdict.
+  const stamp = key.serial === null ? null : ((await findStamp(db, key.gtin.padStart(14, '0'), key.serial)) ?? null);
+  const lot = key.lot ?? stamp?.lot ?? null;
   const story = await storyCache.get(`${key.gtin}\u0000${lot ?? ''}`, () => loadStory(db, key.gtin, lot));
   const [verdict, recalls] = await Promise.all([
     key.serial === null
       ? Promise.resolve<StampVerdict>({ kind: 'noSerial' })
-      : verifyScan(db, { gtin: key.gtin, serial: key.serial, ...(key.lot !== null ? { lot: key.lot } : {}) }),
+      : verifyScan(
+          db,
+          { gtin: key.gtin, serial: key.serial, ...(key.lot !== null ? { lot: key.lot } : {}) },
+          new Date(),
+          stamp,
+        ),
     lot === null ? Promise.resolve([]) : recallStatusOfLots(db, [{ gtin: key.gtin, lot }]),
   ]);
   return { ...story, key, verdict, recalls };

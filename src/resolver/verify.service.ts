@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/schema.ts';
 import { escapeDlPathValue } from '../identifiers/index.ts';
-import { findStamp } from '../labels/index.ts';
+import { findStamp, type StampRecord } from '../labels/index.ts';
 import { thresholdsFrom } from './alerts.service.ts';
 import * as repo from './resolver.repository.ts';
 
@@ -31,11 +31,13 @@ export async function verifyScan(
   db: Kysely<DB>,
   key: { gtin: string; lot?: string; serial?: string },
   now = new Date(),
+  /** The stamp of this GTIN and serial when the caller has just read it (`null`: read and absent). */
+  known?: StampRecord | null,
 ): Promise<StampVerdict> {
   if (key.serial === undefined || key.serial === '') return { kind: 'noSerial' };
   const gtin = key.gtin.padStart(14, '0');
   const rules = thresholdsFrom(loadConfig());
-  const stamp = await findStamp(db, gtin, key.serial);
+  const stamp = known !== undefined ? (known ?? undefined) : await findStamp(db, gtin, key.serial);
   const itemUri = `https://id.gs1.org/01/${gtin}/21/${escapeDlPathValue(key.serial)}`;
   if (stamp === undefined && !(await repo.itemInEvents(db, itemUri))) return { kind: 'unknownSerial' };
   if (stamp?.state === 'void') return { kind: 'void' };
