@@ -39,6 +39,30 @@ export interface Config {
    * log): `false` (none: the socket's address counts), `true` (any), a hop count, or addresses/CIDRs.
    */
   readonly trustProxy: boolean | number | readonly string[];
+  /**
+   * The National Traceability Portal's API (base URL and client credentials); absent when any of the three is
+   * unset, and then nothing is sent. The secret is never logged.
+   */
+  readonly nationalPortal: NationalPortalConfig | undefined;
+  /** How often the national sync looks for new or changed records, in seconds. */
+  readonly nationalSyncIntervalSeconds: number;
+}
+
+export interface NationalPortalConfig {
+  readonly baseUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Timeout of one call to the portal, in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+function nationalPortalFromEnv(env: NodeJS.ProcessEnv): NationalPortalConfig | undefined {
+  const baseUrl = env.TRUYXUAT_NATIONAL_PORTAL_URL?.trim().replace(/\/+$/, '');
+  const clientId = env.TRUYXUAT_NATIONAL_PORTAL_CLIENT_ID?.trim();
+  const clientSecret = env.TRUYXUAT_NATIONAL_PORTAL_CLIENT_SECRET?.trim();
+  if (!baseUrl || !clientId || !clientSecret) return undefined;
+  if (!/^https?:\/\//i.test(baseUrl)) throw new Error('TRUYXUAT_NATIONAL_PORTAL_URL must be an http(s) URL');
+  return { baseUrl, clientId, clientSecret, timeoutMs: intFromEnv(env, 'TRUYXUAT_NATIONAL_PORTAL_TIMEOUT_MS', 15_000) };
 }
 
 function trustProxyFromEnv(env: NodeJS.ProcessEnv): Config['trustProxy'] {
@@ -90,5 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     mailFrom: env.MAIL_FROM?.trim() || 'truyxuat <no-reply@localhost>',
     trustProxy: trustProxyFromEnv(env),
+    nationalPortal: nationalPortalFromEnv(env),
+    nationalSyncIntervalSeconds: Math.max(10, intFromEnv(env, 'TRUYXUAT_NATIONAL_SYNC_INTERVAL_SECONDS', 300)),
   };
 }

@@ -8,6 +8,7 @@ import type { ResolverTables } from '../resolver/resolver.tables.ts';
 import type { StandardsTables } from '../standards/standards.tables.ts';
 import type { TraceTables } from '../trace/trace.tables.ts';
 import type { NotificationTables } from '../notifications/notifications.tables.ts';
+import type { NationalTables } from '../federation/national.tables.ts';
 
 /**
  * The whole database as Kysely sees it. Each capability declares its own tables in `<capability>/*.tables.ts`;
@@ -22,4 +23,5 @@ export type DB = IdentityTables &
   ResolverTables &
   LabelsTables &
   PortalTables &
-  NotificationTables;
+  NotificationTables &
+  NationalTables;

@@ -16,6 +16,7 @@ import * as m0017 from './0017_portal.ts';
 import * as m0012 from './0012_labels.ts';
 import * as m0016 from './0016_compliance.ts';
 import * as m0013 from './0013_resolver.ts';
+import * as m0019 from './0019_national_portal.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0012_labels': m0012,
   '0013_resolver': m0013,
   '0016_compliance': m0016,
+  '0019_national_portal': m0019,
 };
