@@ -7,17 +7,28 @@ import { Shell } from './components/Shell.tsx';
 import { useI18n } from './i18n/index.tsx';
 import { OutboxProvider } from './offline/outbox-context.tsx';
 import { HomePage } from './pages/HomePage.tsx';
-import { LocationsPage } from './pages/LocationsPage.tsx';
-import { OrganisationsPage } from './pages/OrganisationsPage.tsx';
-import { OutboxPage } from './pages/OutboxPage.tsx';
-import { ProductsPage } from './pages/ProductsPage.tsx';
-import { RecallsPage } from './pages/RecallsPage.tsx';
-import { RecordEventPage } from './pages/RecordEventPage.tsx';
-import { ShipmentsPage } from './pages/ShipmentsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
-import { StampsPage } from './pages/StampsPage.tsx';
-import { StandardsPage } from './pages/StandardsPage.tsx';
 import { SessionProvider } from './session.tsx';
+import { lazy, Suspense } from 'react';
+
+// Screens other than sign-in and home are loaded when first opened (the service worker precaches every chunk,
+// so they still open offline).
+const LocationsPage = lazy(() => import('./pages/LocationsPage.tsx').then((m) => ({ default: m.LocationsPage })));
+const OrganisationsPage = lazy(() =>
+  import('./pages/OrganisationsPage.tsx').then((m) => ({ default: m.OrganisationsPage })),
+);
+const OutboxPage = lazy(() => import('./pages/OutboxPage.tsx').then((m) => ({ default: m.OutboxPage })));
+const ProductsPage = lazy(() => import('./pages/ProductsPage.tsx').then((m) => ({ default: m.ProductsPage })));
+const ProductPage = lazy(() => import('./pages/ProductPage.tsx').then((m) => ({ default: m.ProductPage })));
+const LotPage = lazy(() => import('./pages/LotPage.tsx').then((m) => ({ default: m.LotPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const TrainingsPage = lazy(() => import('./pages/TrainingsPage.tsx').then((m) => ({ default: m.TrainingsPage })));
+const AlertsPage = lazy(() => import('./pages/AlertsPage.tsx').then((m) => ({ default: m.AlertsPage })));
+const RecallsPage = lazy(() => import('./pages/RecallsPage.tsx').then((m) => ({ default: m.RecallsPage })));
+const RecordEventPage = lazy(() => import('./pages/RecordEventPage.tsx').then((m) => ({ default: m.RecordEventPage })));
+const ShipmentsPage = lazy(() => import('./pages/ShipmentsPage.tsx').then((m) => ({ default: m.ShipmentsPage })));
+const StampsPage = lazy(() => import('./pages/StampsPage.tsx').then((m) => ({ default: m.StampsPage })));
+const StandardsPage = lazy(() => import('./pages/StandardsPage.tsx').then((m) => ({ default: m.StandardsPage })));
 
 /** Green of the province's identity; 4.5:1 or better against white text (WCAG AA). */
 const THEME = { token: { colorPrimary: '#1f6f4a', borderRadius: 6, fontSize: 15 } };
@@ -54,21 +65,28 @@ export function App() {
         >
           <OutboxProvider>
             <Shell>
-              <Routes>
-                <Route path="/" element={<HomePage />} />
-                <Route path="/products" element={<ProductsPage />} />
-                <Route path="/locations" element={<LocationsPage />} />
-                <Route path="/record" element={<RecordEventPage />} />
-                <Route path="/shipments" element={<ShipmentsPage />} />
-                <Route path="/outbox" element={<OutboxPage />} />
-                <Route path="/recalls" element={<RecallsPage />} />
-                <Route path="/recalls/:id" element={<RecallsPage />} />
-                <Route path="/stamps" element={<StampsPage />} />
-                <Route path="/standards" element={<StandardsPage />} />
-                <Route path="/organisations" element={<OrganisationsPage />} />
-                <Route path="/sign-in" element={<Navigate to="/" replace />} />
-                <Route path="*" element={<NotFound />} />
-              </Routes>
+              <Suspense fallback={<Loading />}>
+                <Routes>
+                  <Route path="/" element={<HomePage />} />
+                  <Route path="/products" element={<ProductsPage />} />
+                  <Route path="/products/:id" element={<ProductPage />} />
+                  <Route path="/lots" element={<LotPage />} />
+                  <Route path="/settings" element={<SettingsPage />} />
+                  <Route path="/trainings" element={<TrainingsPage />} />
+                  <Route path="/alerts" element={<AlertsPage />} />
+                  <Route path="/locations" element={<LocationsPage />} />
+                  <Route path="/record" element={<RecordEventPage />} />
+                  <Route path="/shipments" element={<ShipmentsPage />} />
+                  <Route path="/outbox" element={<OutboxPage />} />
+                  <Route path="/recalls" element={<RecallsPage />} />
+                  <Route path="/recalls/:id" element={<RecallsPage />} />
+                  <Route path="/stamps" element={<StampsPage />} />
+                  <Route path="/standards" element={<StandardsPage />} />
+                  <Route path="/organisations" element={<OrganisationsPage />} />
+                  <Route path="/sign-in" element={<Navigate to="/" replace />} />
+                  <Route path="*" element={<NotFound />} />
+                </Routes>
+              </Suspense>
             </Shell>
           </OutboxProvider>
         </SessionProvider>

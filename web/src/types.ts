@@ -29,6 +29,10 @@ export interface Organisation {
   readonly visibility: 'full' | 'public';
   readonly id: string;
   readonly name: string;
+  readonly nameEn?: string | null;
+  readonly usesBarcodes?: boolean;
+  readonly updatedAt?: string;
+  readonly createdAt?: string;
   readonly kind: string;
   readonly primaryGln: string | null;
   readonly communeName: string | null;
@@ -215,4 +219,122 @@ export interface StampBatch {
   readonly state: string;
   readonly counts: { issued: number; activated: number; scanned: number; void: number };
   readonly createdAt: string;
+}
+
+export interface ManagedUser {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly displayName: string;
+  readonly role: string;
+  readonly status: string;
+  readonly lastSignInAt: string | null;
+}
+
+export interface ApiKey {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly permissions: string[];
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly lastUsedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+export interface Delegation {
+  readonly id: string;
+  readonly providerOrganisationId: string;
+  readonly providerName: string;
+  readonly organisationId: string;
+  readonly organisationName: string;
+  readonly permissions: string[];
+  readonly scope: { productIds?: string[]; locationIds?: string[] };
+  readonly validUntil: string | null;
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+export interface Certification {
+  readonly id: string;
+  readonly kind: string;
+  readonly number: string | null;
+  readonly issuer: string | null;
+  readonly ocopStars: number | null;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+  readonly documentUrl: string | null;
+}
+
+export interface Training {
+  readonly id: string;
+  readonly title: string;
+  readonly heldOn: string;
+  readonly place: string | null;
+  readonly organiser: string | null;
+  readonly topic: string | null;
+  readonly attendance: { organisationId: string; organisationName: string; attendees: number }[];
+  readonly organisationCount: number;
+  readonly attendeeCount: number;
+}
+
+export interface ScanAlert {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly kind: string;
+  readonly severity: string;
+  readonly title: string;
+  readonly gtin: string;
+  readonly lot: string | null;
+  readonly serial: string | null;
+  readonly details: Record<string, unknown>;
+  readonly createdAt: string;
+  readonly acknowledgedAt: string | null;
+}
+
+export interface TraceNode {
+  readonly key: string;
+  readonly depth: number;
+  readonly opaque: boolean;
+  readonly heldBy?: { id: string; name: string };
+  readonly identifier?: string;
+  readonly gtin?: string | null;
+  readonly lot?: string | null;
+  readonly serial?: string | null;
+  readonly productName?: string | null;
+  readonly organisations?: { id: string; name: string }[];
+  readonly events?: {
+    eventID: string;
+    bizStep: string | null;
+    eventTime: string;
+    role: string;
+    quantity: number | null;
+    uom: string | null;
+  }[];
+}
+
+export interface TraceResult {
+  readonly direction: 'backward' | 'forward';
+  readonly root: string;
+  readonly truncated: boolean;
+  readonly nodes: TraceNode[];
+  readonly edges: { from: string; to: string; kind: string; quantity: number | null; uom: string | null }[];
+  readonly organisations: { id: string; name: string }[];
+  readonly eventCount: number;
+}
+
+export interface LotCompliance {
+  readonly lot: string;
+  readonly gtin: string;
+  readonly productId: string;
+  readonly productName: string;
+  readonly standardId: string;
+  readonly version: number;
+  readonly score: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly findings: { code: string; severity: string; subject: string; message: string }[];
+  readonly eventCount: number;
+  readonly evaluatedAt: string;
 }

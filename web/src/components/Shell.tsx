@@ -8,7 +8,11 @@ import {
   HomeOutlined,
   LogoutOutlined,
   MenuOutlined,
+  BellOutlined,
+  BookOutlined,
   QrcodeOutlined,
+  SearchOutlined,
+  SettingOutlined,
   ShoppingOutlined,
   SafetyCertificateOutlined,
 } from '@ant-design/icons';
@@ -38,6 +42,10 @@ function useMenuItems(): Item[] {
     items.push(link('/standards', t('nav.standards'), <SafetyCertificateOutlined />));
     items.push(link('/recalls', t('nav.recalls'), <AlertOutlined />));
     items.push(link('/shipments', t('nav.shipments'), <CarOutlined />));
+    items.push(link('/lots', t('nav.lots'), <SearchOutlined />));
+    items.push(link('/trainings', t('nav.trainings'), <BookOutlined />));
+    items.push(link('/alerts', t('nav.alerts'), <BellOutlined />));
+    items.push(link('/settings', t('nav.settings'), <SettingOutlined />));
     return items;
   }
   items.push(link('/products', t('nav.products'), <ShoppingOutlined />));
@@ -57,6 +65,9 @@ function useMenuItems(): Item[] {
   if (can('stamps:manage')) items.push(link('/stamps', t('nav.stamps'), <QrcodeOutlined />));
   items.push(link('/recalls', t('nav.recalls'), <AlertOutlined />));
   items.push(link('/standards', t('nav.standards'), <SafetyCertificateOutlined />));
+  items.push(link('/lots', t('nav.lots'), <SearchOutlined />));
+  items.push(link('/alerts', t('nav.alerts'), <BellOutlined />));
+  items.push(link('/settings', t('nav.settings'), <SettingOutlined />));
   return items;
 }
 

@@ -1,7 +1,9 @@
+import { screensEn } from './screens.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English messages: every Vietnamese key, checked by the type. */
 export const en: Record<MessageKey, string> = {
+  ...screensEn,
   'app.name': 'truyxuat',
   'app.tagline': 'Product traceability for Huế',
   'app.skipToContent': 'Skip to main content',

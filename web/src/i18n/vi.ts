@@ -1,5 +1,8 @@
+import { screensVi } from './screens.ts';
+
 /** The back-office's Vietnamese messages (the default language). Keys are `screen.thing`; `{name}` is a placeholder. */
 export const vi = {
+  ...screensVi,
   'app.name': 'truyxuat',
   'app.tagline': 'Truy xuất nguồn gốc thành phố Huế',
   'app.skipToContent': 'Bỏ qua, đến nội dung chính',

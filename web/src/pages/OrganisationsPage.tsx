@@ -1,13 +1,160 @@
-import { App, Button, Input, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Divider, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, query } from '../api.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
+import { showFieldErrors } from '../components/forms.ts';
 import { useResource } from '../hooks.ts';
-import { useI18n } from '../i18n/index.tsx';
+import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 import type { Organisation, PageOf } from '../types.ts';
 
 const STATUS_COLOURS: Record<string, string> = { active: 'green', pending: 'gold', suspended: 'red' };
+const KINDS = ['cooperative', 'company', 'household', 'provider', 'authority', 'other'] as const;
+
+interface RegisterForm {
+  name: string;
+  kind: string;
+  taxCode?: string;
+  address?: string;
+  communeName?: string;
+  contactPhone?: string;
+  adminName: string;
+  adminEmail: string;
+  adminPassword: string;
+}
+
+/**
+ * The province registers an organisation (active at once: it is the province that vouches for it) and its first
+ * administrator, who then adds the organisation's other users.
+ */
+function RegisterOrganisation({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<RegisterForm>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<Organisation>();
+  const required = (key: MessageKey) => [{ required: true, message: t('record.requiredField', { field: t(key) }) }];
+
+  const submit = async (v: RegisterForm) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      // A retry after a failed user creation keeps the organisation already made.
+      let organisation = created;
+      if (!organisation) {
+        const body = Object.fromEntries(
+          Object.entries({
+            name: v.name,
+            kind: v.kind,
+            taxCode: v.taxCode,
+            address: v.address,
+            communeName: v.communeName,
+            contactPhone: v.contactPhone,
+            contactName: v.adminName,
+            contactEmail: v.adminEmail,
+            provinceCode: '46',
+            status: 'active',
+          }).filter(([, x]) => x !== undefined && x !== ''),
+        );
+        organisation = await api<Organisation>('/api/organisations', { method: 'POST', body });
+        setCreated(organisation);
+      }
+      await api('/api/users', {
+        method: 'POST',
+        body: {
+          organisationId: organisation.id,
+          displayName: v.adminName,
+          email: v.adminEmail,
+          password: v.adminPassword,
+          role: 'org_admin',
+        },
+      });
+      void message.success(t('register.done', { name: organisation.name, user: v.adminEmail }));
+      form.resetFields();
+      setCreated(undefined);
+      onDone();
+    } catch (e) {
+      const placed = showFieldErrors(form, e, ['name', 'kind', 'taxCode', 'address', 'communeName', 'contactPhone']);
+      if (!placed) {
+        const user = { displayName: 'adminName', email: 'adminEmail', password: 'adminPassword' } as const;
+        const fields =
+          e instanceof Error && 'fields' in e ? (e as { fields: { field: string; message: string }[] }).fields : [];
+        const mapped = fields
+          .map((f) => ({ name: user[f.field.replace(/^(body)?\//, '') as keyof typeof user], errors: [f.message] }))
+          .filter((f) => f.name !== undefined);
+        if (mapped.length > 0) form.setFields(mapped);
+        else setError(e);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t('register.title')}
+      onCancel={onClose}
+      okText={t('register.open')}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">{t('register.intro')}</Typography.Paragraph>
+      {error !== undefined && <ProblemAlert error={error} />}
+      <Form
+        form={form}
+        layout="vertical"
+        name="register"
+        initialValues={{ kind: 'cooperative' }}
+        onFinish={(v) => void submit(v)}
+      >
+        <Form.Item name="name" label={t('settings.profile.name')} rules={required('settings.profile.name')}>
+          <Input maxLength={500} disabled={created !== undefined} />
+        </Form.Item>
+        <Form.Item name="kind" label={t('register.kind')} rules={required('register.kind')}>
+          <Select
+            disabled={created !== undefined}
+            options={KINDS.map((k) => ({ value: k, label: t(`register.kind.${k}`) }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="taxCode"
+          label={`${t('settings.profile.taxCode')} ${t('common.optional')}`}
+          extra={t('settings.profile.taxCodeHelp')}
+        >
+          <Input maxLength={20} inputMode="numeric" disabled={created !== undefined} />
+        </Form.Item>
+        <Form.Item name="communeName" label={`${t('settings.profile.commune')} ${t('common.optional')}`}>
+          <Input maxLength={500} disabled={created !== undefined} />
+        </Form.Item>
+        <Form.Item name="address" label={`${t('settings.profile.address')} ${t('common.optional')}`}>
+          <Input maxLength={500} disabled={created !== undefined} />
+        </Form.Item>
+        <Form.Item name="contactPhone" label={`${t('settings.profile.contactPhone')} ${t('common.optional')}`}>
+          <Input maxLength={20} inputMode="tel" disabled={created !== undefined} />
+        </Form.Item>
+        <Divider titlePlacement="start">{t('register.admin')}</Divider>
+        <Form.Item name="adminName" label={t('settings.users.name')} rules={required('settings.users.name')}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="adminEmail" label={t('settings.users.email')} rules={required('settings.users.email')}>
+          <Input type="email" maxLength={200} autoComplete="off" />
+        </Form.Item>
+        <Form.Item
+          name="adminPassword"
+          label={t('settings.users.password')}
+          extra={t('settings.users.passwordHelp')}
+          rules={required('settings.users.password')}
+        >
+          <Input.Password maxLength={256} autoComplete="new-password" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
 
 export function OrganisationsPage() {
   const { t } = useI18n();
@@ -17,16 +164,19 @@ export function OrganisationsPage() {
   const [status, setStatus] = useState<string>();
   const [page, setPage] = useState(1);
   const [error, setError] = useState<unknown>();
+  const [registering, setRegistering] = useState(false);
   const pageSize = 20;
   const organisations = useResource<PageOf<Organisation>>(
     `/api/organisations${query({ q: search, status, limit: pageSize, offset: (page - 1) * pageSize, sort: 'name' })}`,
   );
 
-  const approve = async (o: Organisation) => {
+  const changeStatus = async (o: Organisation, next: 'active' | 'suspended') => {
     setError(undefined);
     try {
-      await api(`/api/organisations/${encodeURIComponent(o.id)}`, { method: 'PATCH', body: { status: 'active' } });
-      void message.success(t('organisations.approved', { name: o.name }));
+      await api(`/api/organisations/${encodeURIComponent(o.id)}`, { method: 'PATCH', body: { status: next } });
+      void message.success(
+        next === 'active' ? t('organisations.approved', { name: o.name }) : t('register.suspended', { name: o.name }),
+      );
       organisations.reload();
     } catch (e) {
       setError(e);
@@ -63,6 +213,11 @@ export function OrganisationsPage() {
           }}
           options={['pending', 'active', 'suspended'].map((s) => ({ value: s, label: statusText(s) }))}
         />
+        {can('province:write') && (
+          <Button type="primary" onClick={() => setRegistering(true)}>
+            {t('register.open')}
+          </Button>
+        )}
       </div>
       {organisations.error && <ProblemAlert error={organisations.error} onRetry={organisations.reload} />}
       {error !== undefined && <ProblemAlert error={error} />}
@@ -93,13 +248,36 @@ export function OrganisationsPage() {
             title: t('common.actions'),
             key: 'actions',
             render: (_, o) =>
-              o.status === 'pending' && can('province:write') ? (
-                <Button size="small" type="primary" onClick={() => void approve(o)}>
+              !can('province:write') || o.kind === 'authority' ? null : o.status === 'pending' ? (
+                <Button size="small" type="primary" onClick={() => void changeStatus(o, 'active')}>
                   {t('organisations.approve')}
                 </Button>
-              ) : null,
+              ) : o.status === 'suspended' ? (
+                <Button size="small" onClick={() => void changeStatus(o, 'active')}>
+                  {t('register.reactivate')}
+                </Button>
+              ) : (
+                <Popconfirm
+                  title={`${t('register.suspend')} ${o.name}?`}
+                  okText={t('register.suspend')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => void changeStatus(o, 'suspended')}
+                >
+                  <Button size="small" danger>
+                    {t('register.suspend')}
+                  </Button>
+                </Popconfirm>
+              ),
           },
         ]}
+      />
+      <RegisterOrganisation
+        open={registering}
+        onClose={() => setRegistering(false)}
+        onDone={() => {
+          setRegistering(false);
+          organisations.reload();
+        }}
       />
     </>
   );

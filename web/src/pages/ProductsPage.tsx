@@ -191,7 +191,9 @@ export function ProductsPage() {
             dataIndex: 'name',
             render: (name: string, p) => (
               <Space orientation="vertical" size={0}>
-                <strong>{name}</strong>
+                <Link to={`/products/${encodeURIComponent(p.id)}`}>
+                  <strong>{name}</strong>
+                </Link>
                 {p.brand && <Typography.Text type="secondary">{p.brand}</Typography.Text>}
               </Space>
             ),

@@ -20,6 +20,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api.ts';
 import { EmptyState, Loadable, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
+import { lotPath } from '../components/lot-link.ts';
 import { useResource } from '../hooks.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
@@ -236,7 +237,14 @@ function RecallDetail({ id }: { id: string }) {
                 pagination={false}
                 dataSource={recall.impact.lots}
                 columns={[
-                  { title: t('shipments.lot'), dataIndex: 'identifier', render: (i: string) => lotText(i) },
+                  {
+                    title: t('shipments.lot'),
+                    dataIndex: 'identifier',
+                    render: (i: string) => {
+                      const path = lotPath(i);
+                      return path ? <Link to={path}>{lotText(i)}</Link> : lotText(i);
+                    },
+                  },
                   { title: t('shipments.product'), dataIndex: 'productName' },
                   {
                     title: t('nav.organisations'),

@@ -1,7 +1,9 @@
 import { Alert, App, Button, Form, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { query } from '../api.ts';
+import { lotPath } from '../components/lot-link.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { buildEvent, GENERIC_PROFILE, guidedForm, localTimeWithOffset, offsetOf } from '../events/form-model.ts';
 import { useResource } from '../hooks.ts';
@@ -170,7 +172,11 @@ export function ShipmentsPage() {
           render: (_, s) => (
             <Space orientation="vertical" size={0}>
               <strong>{s.productName ?? s.gtin}</strong>
-              <Typography.Text type="secondary">{lotNumber(s.lot)}</Typography.Text>
+              {lotPath(s.lot) ? (
+                <Link to={lotPath(s.lot)!}>{lotNumber(s.lot)}</Link>
+              ) : (
+                <Typography.Text type="secondary">{lotNumber(s.lot)}</Typography.Text>
+              )}
             </Space>
           ),
         },
