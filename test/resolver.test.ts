@@ -808,6 +808,41 @@ describe('resolution', () => {
     expect(gone.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('answers a browser with pages in the portal look: the choices of a 300, and 400, 404 and 410 with their statuses', async () => {
+    const browser = {
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'accept-language': 'vi-VN,vi;q=0.9',
+    };
+    const several = await get(`${MODEL_PATH}?linkType=gs1:certificationInfo`, browser);
+    expect(several.statusCode).toBe(300);
+    expect(several.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(several.body).toContain('Mã này có nhiều trang thông tin phù hợp');
+    expect(several.body).toContain('<h1>Áo thun trắng cổ tròn</h1>');
+    expect(several.body).toContain('href="https://ref.gs1.org/tools/demo/2024retail/certificates"');
+    expect(linkHeader(several)).toContain('2024retail/certificates');
+
+    const wrongCheckDigit = `${GTIN.slice(0, -1)}${(Number(GTIN.at(-1)) + 1) % 10}`;
+    const bad = await get(`/01/${wrongCheckDigit}`, browser);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Đường dẫn không hợp lệ');
+    const unknown = await get(`/01/${withCheckDigit('0893500199777')}`, { ...browser, 'accept-language': 'en' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(unknown.body).toContain('<html lang="en"');
+    const w = await t.app.inject({
+      method: 'POST',
+      url: '/api/resolver/withdrawals',
+      headers: brand,
+      payload: { identifier: `/01/${GTIN}/10/GONE-HTML` },
+    });
+    expect(w.statusCode, w.body).toBe(201);
+    const gone = await get(`/01/${GTIN}/10/GONE-HTML`, browser);
+    expect(gone.statusCode).toBe(410);
+    expect(gone.body).toContain('Mã đã bị thu hồi');
+    // The same answers stay documents for every other client.
+    expect((await get(`/01/${GTIN}/10/GONE-HTML`)).headers['content-type']).toContain('application/problem+json');
+  });
+
   it('leaves paths that are not Digital Links to the normal 404 problem document', async () => {
     for (const url of ['/api/nothing-here', '/xyz', '/favicon.ico', '/01']) {
       const r = await get(url);

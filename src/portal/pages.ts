@@ -642,14 +642,46 @@ export function standardPrintHtml(ctx: PageContext, guide: StandardGuide): SafeH
     </html>`;
 }
 
-export function errorPageHtml(ctx: PageContext, status: 400 | 404): SafeHtml {
-  const key = status === 404 ? 'notFound' : 'badRequest';
+export function errorPageHtml(ctx: PageContext, status: 400 | 404 | 410): SafeHtml {
+  const key = status === 404 ? 'notFound' : status === 410 ? 'gone' : 'badRequest';
   return layout(
     ctx,
     tr(ctx, `portal.${key}.title`),
     html`<h1>${tr(ctx, `portal.${key}.title`)}</h1>
       <p>${tr(ctx, `portal.${key}.body`)}</p>
       <p><a href="${href(ctx, '/')}">${tr(ctx, 'portal.backHome')}</a></p>`,
+    raw('<meta name="robots" content="noindex">'),
+  );
+}
+
+/** One link a resolver offers when several match a scan (GS1-Conformant Resolver 1.2: 300 Multiple Choices). */
+export interface ChoiceLink {
+  readonly href: string;
+  readonly title: string;
+  readonly linkType: string;
+  readonly hreflang: readonly string[];
+}
+
+/** The page a browser sees for a resolver's 300 answer: the matching links to choose from. */
+export function choicesPageHtml(ctx: PageContext, description: string | null, links: readonly ChoiceLink[]): SafeHtml {
+  return layout(
+    ctx,
+    tr(ctx, 'portal.choices.title'),
+    html`<h1>${description ?? tr(ctx, 'portal.choices.title')}</h1>
+      <p>${tr(ctx, 'portal.choices.intro')}</p>
+      <ul class="choices">
+        ${links.map(
+          (l) =>
+            html`<li>
+              <a href="${safeUrl(l.href)}" rel="alternate">${l.title}</a>
+              ${
+                l.hreflang.length > 0
+                  ? html`<small>${tr(ctx, 'portal.choices.language', { languages: l.hreflang.join(', ') })}</small>`
+                  : null
+              }
+            </li>`,
+        )}
+      </ul>`,
     raw('<meta name="robots" content="noindex">'),
   );
 }

@@ -174,6 +174,12 @@ export const portalVi = {
     'Chúng tôi không tìm thấy sản phẩm hoặc trang này. Mã có thể bị in sai, hoặc sản phẩm chưa đăng ký với hệ thống — hãy cẩn trọng với sản phẩm không rõ nguồn gốc.',
   'portal.badRequest.title': 'Đường dẫn không hợp lệ',
   'portal.badRequest.body': 'Mã quét được không đúng định dạng GS1 Digital Link. Hãy quét lại mã trên sản phẩm.',
+  'portal.gone.title': 'Mã đã bị thu hồi',
+  'portal.gone.body':
+    'Doanh nghiệp hoặc cơ quan quản lý đã thu hồi mã này. Sản phẩm mang mã này không còn được xác nhận — hãy cẩn trọng và báo cho nơi bán.',
+  'portal.choices.title': 'Chọn thông tin cần xem',
+  'portal.choices.intro': 'Mã này có nhiều trang thông tin phù hợp. Hãy chọn một trang:',
+  'portal.choices.language': 'Ngôn ngữ: {languages}',
   'portal.backHome': 'Về trang chủ',
 } as const;
 
@@ -353,5 +359,11 @@ export const portalEn: Record<keyof typeof portalVi, string> = {
   'portal.badRequest.title': 'Invalid address',
   'portal.badRequest.body':
     'The scanned code is not a valid GS1 Digital Link. Please scan the code on the product again.',
+  'portal.gone.title': 'Code withdrawn',
+  'portal.gone.body':
+    'The business or the authority has withdrawn this code. A product carrying it is no longer vouched for — be careful and tell the seller.',
+  'portal.choices.title': 'Choose what to see',
+  'portal.choices.intro': 'Several pages match this code. Choose one:',
+  'portal.choices.language': 'Language: {languages}',
   'portal.backHome': 'Back to the home page',
 };

@@ -36,6 +36,12 @@ export function wantsLinkset(header: string | undefined): boolean {
   return ranked(header)[0] === LINKSET_MEDIA_TYPE;
 }
 
+/** Whether `Accept` ranks HTML first, as a browser's does: such a client gets pages rather than JSON documents. */
+export function prefersHtml(header: string | undefined): boolean {
+  const first = ranked(header)[0];
+  return first === 'text/html' || first === 'application/xhtml+xml';
+}
+
 /**
  * Syntax of an IANA media type (RFC 6838 §4.2: `type/subtype`, restricted-name characters, optional parameters), with
  * a top-level type IANA registers. Used to check the media types businesses give their links.

@@ -5,12 +5,13 @@ import { ERROR_RESPONSES, IdParams, Page, Problem } from '../http/schemas.ts';
 import { aiTable } from '../identifiers/index.ts';
 import { isProvinceCode } from '../registry/admin-units.ts';
 import { AppError } from '../shared/errors.ts';
+import { choicesPage, errorPage } from '../portal/index.ts';
 import { localeFromAcceptLanguage } from '../shared/messages.ts';
 import * as alerts from './alerts.service.ts';
 import { linkHeaderOf, linksetDocument, type Resolution } from './decision.ts';
 import { GS1_LINK_TYPES, GS1_VOC } from './link-types.ts';
 import * as links from './links.service.ts';
-import { acceptedLanguages, acceptedMediaTypes, LINKSET_MEDIA_TYPE, wantsLinkset } from './negotiation.ts';
+import { acceptedLanguages, acceptedMediaTypes, LINKSET_MEDIA_TYPE, prefersHtml, wantsLinkset } from './negotiation.ts';
 import { resolveDigitalLink, type ResolutionResult } from './resolution.service.ts';
 import {
   AlertQuery,
@@ -99,7 +100,7 @@ export const resolverRoutes: RoutePlugin = async (app, { ctx }) => {
         stampId,
       });
     }
-    return sendResolution(reply, ctx, result);
+    return sendResolution(request, reply, ctx, result);
   };
 
   const options = (_request: FastifyRequest, reply: FastifyReply) =>
@@ -179,9 +180,37 @@ function setLinkHeader(reply: FastifyReply, ctx: AppContext, result: ResolutionR
   void reply.header('link', parts.join(', '));
 }
 
-function sendResolution(reply: FastifyReply, ctx: AppContext, result: ResolutionResult) {
+/**
+ * A browser (HTML ranked first, as a phone's camera app opens a scanned link) gets the portal's pages for the answers
+ * that are not redirects, with the same status; every other client gets the linkset or a problem document.
+ */
+function sendPage(reply: FastifyReply, status: 300 | 400 | 404 | 410, body: string) {
+  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+}
+
+function sendResolution(request: FastifyRequest, reply: FastifyReply, ctx: AppContext, result: ResolutionResult) {
   const root = ctx.config.publicUrl;
   const { resolution, target } = result;
+  if (
+    prefersHtml(request.headers.accept) &&
+    resolution.kind !== 'redirect' &&
+    resolution.kind !== 'walkUp' &&
+    resolution.kind !== 'linkset'
+  ) {
+    const page = {
+      locale: localeFromAcceptLanguage(request.headers['accept-language']),
+      path: (request.raw.url ?? request.url).split('?')[0]!,
+      publicUrl: root,
+    };
+    if (resolution.kind === 'choices') {
+      const existing = reply.getHeader('link');
+      void reply.header('link', [existing, linkHeaderOf(resolution.links)].filter(Boolean).join(', '));
+      const description = result.levels.find((l) => l.description !== null)?.description ?? null;
+      return sendPage(reply, 300, choicesPage(page, description, resolution.links));
+    }
+    const status = resolution.kind === 'badRequest' ? 400 : resolution.kind === 'gone' ? 410 : 404;
+    return sendPage(reply, status, errorPage(page, status));
+  }
   switch (resolution.kind) {
     case 'badRequest':
       throw new AppError('validation', `Not a valid GS1 Digital Link: ${resolution.message}`);
