@@ -365,7 +365,7 @@ function bodyFor(schema: JsonSchema | undefined, name = ''): unknown {
   const alt = schema.anyOf ?? schema.oneOf;
   if (alt) return bodyFor(alt.find((s) => s.type !== 'null') ?? alt[0], name);
   const type = Array.isArray(schema.type) ? schema.type.find((x) => x !== 'null') : schema.type;
-  switch (type) {
+  switch (type ?? 'object') {
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const [key, sub] of Object.entries(schema.properties ?? {}))
@@ -454,7 +454,7 @@ describe('organisation isolation across the whole API (from the OpenAPI document
         if (r.statusCode >= 500) failures.push(`${where} ${r.body.slice(0, 200)}`);
         else if (r.statusCode >= 400) {
           if (!String(r.headers['content-type']).startsWith('application/problem+json'))
-            failures.push(`${where} without a problem document (${r.headers['content-type']})`);
+            failures.push(`${where} without a problem document (${String(r.headers['content-type'])})`);
         } else if (!writesOnly && !PUBLIC_ON_PURPOSE[opName(o)]) {
           const leaked = [...privateIds].filter((id) => r.body.includes(id));
           if (leaked.length > 0) failures.push(`${where} shows the victim's ${leaked.join(', ')}`);
