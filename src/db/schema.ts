@@ -9,6 +9,7 @@ import type { StandardsTables } from '../standards/standards.tables.ts';
 import type { TraceTables } from '../trace/trace.tables.ts';
 import type { NotificationTables } from '../notifications/notifications.tables.ts';
 import type { NationalTables } from '../federation/national.tables.ts';
+import type { ConnectorTables } from '../federation/connector.tables.ts';
 
 /**
  * The whole database as Kysely sees it. Each capability declares its own tables in `<capability>/*.tables.ts`;
@@ -24,4 +25,5 @@ export type DB = IdentityTables &
   LabelsTables &
   PortalTables &
   NotificationTables &
-  NationalTables;
+  NationalTables &
+  ConnectorTables;

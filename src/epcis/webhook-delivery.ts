@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { isRefusedAddress } from '../shared/outbound-url.ts';
 
 /**
  * Outgoing webhook requests for EPCIS subscriptions, guarded against server-side request forgery: the destination
@@ -103,7 +104,7 @@ export async function checkDestination(dest: string, allowPrivate: boolean): Pro
       throw new DestinationError(`The host ${host} of dest cannot be resolved`);
     }
   }
-  if (addresses.length === 0 || addresses.some(isNonPublicAddress))
+  if (addresses.length === 0 || addresses.some((address) => isRefusedAddress(address)))
     throw new DestinationError(`dest resolves to a private, loopback or link-local address (${host})`);
   return url;
 }
@@ -118,7 +119,7 @@ type LookupCallback = (
 function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
-    const refused = addresses.find((a) => isNonPublicAddress(a.address));
+    const refused = addresses.find((a) => isRefusedAddress(a.address));
     if (refused || addresses.length === 0) {
       const e: NodeJS.ErrnoException = new Error(`Refused non-public address for ${hostname}`);
       e.code = 'EREFUSED_PRIVATE';
@@ -159,7 +160,7 @@ export async function postWebhook(request: WebhookRequest): Promise<WebhookOutco
   let url: URL;
   try {
     url = parseDestination(request.url);
-    if (!request.allowPrivate && net.isIP(bareHost(url)) && isNonPublicAddress(bareHost(url)))
+    if (!request.allowPrivate && net.isIP(bareHost(url)) && isRefusedAddress(bareHost(url)))
       throw new DestinationError('dest is a non-public address');
   } catch (e) {
     return done(null, e instanceof Error ? e.message : String(e));

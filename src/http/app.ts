@@ -23,6 +23,8 @@ import { notificationsRoutes } from '../notifications/notifications.routes.ts';
 import { portalRoutes } from '../portal/portal.routes.ts';
 import { labelsRoutes } from '../labels/labels.routes.ts';
 import { resolverApiRoutes, resolverRoutes } from '../resolver/resolver.routes.ts';
+import { connectorRoutes } from '../federation/connector.routes.ts';
+import { crossNodeRoutes } from '../federation/cross-node.routes.ts';
 
 export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
@@ -42,6 +44,8 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '', plugin: portalRoutes },
   { prefix: '', plugin: resolverRoutes },
   { prefix: '/api', plugin: resolverApiRoutes },
+  { prefix: '/api', plugin: connectorRoutes },
+  { prefix: '/api', plugin: crossNodeRoutes },
 ];
 
 /**

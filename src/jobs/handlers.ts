@@ -16,6 +16,7 @@ import {
 import { processLotRefreshJob, REFRESH_LOTS_JOB_KIND } from '../standards/index.ts';
 import { checkScans } from '../resolver/alerts.service.ts';
 import { SCAN_CHECK_KIND } from '../resolver/scan-log.ts';
+import { CONNECTOR_POLL_KIND, pollConnectorJob } from '../federation/connector.service.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
@@ -28,4 +29,5 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [EMAIL_SEND_KIND]: sendNotificationEmail,
   [WEBHOOK_DELIVER_KIND]: deliverNotificationWebhook,
   [SCAN_CHECK_KIND]: checkScans,
+  [CONNECTOR_POLL_KIND]: pollConnectorJob,
 };

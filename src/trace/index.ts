@@ -42,3 +42,12 @@ export async function recallStatusOfLots(
 }
 
 export { SEVERITIES, type RecallSeverity } from './recall.service.ts';
+export {
+  parseTraceIdentifier,
+  traceBackward,
+  traceForward,
+  type TraceEdge,
+  type TraceEvent,
+  type TraceNode,
+  type TraceResult,
+} from './trace.service.ts';

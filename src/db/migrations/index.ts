@@ -17,6 +17,7 @@ import * as m0012 from './0012_labels.ts';
 import * as m0016 from './0016_compliance.ts';
 import * as m0013 from './0013_resolver.ts';
 import * as m0019 from './0019_national_portal.ts';
+import * as m0020 from './0020_connectors.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0013_resolver': m0013,
   '0016_compliance': m0016,
   '0019_national_portal': m0019,
+  '0020_connectors': m0020,
 };
