@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { startServer } from '../http/server.ts';
+import { ensureInsightsScheduled } from '../insights/index.ts';
 import { demoLoaded, demoSignInLines, loadDemoData } from '../demo/index.ts';
 import { createUser } from '../registry/identity.service.ts';
 import { hasNoOrganisations } from '../registry/organisation.service.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   serve('serve', 'Run the HTTP server').action(async (opts: { port?: string; host?: string }) => {
     const config = withOverrides(loadConfig(), opts);
     const server = await startServer(config, { handleSignals: true });
+    await ensureInsightsScheduled(server.database.db);
     console.log(`truyxuat is listening on ${server.url}`);
   });
 
@@ -47,6 +49,7 @@ export function buildProgram(): Command {
         throw e;
       }
       const server = await startServer(config, { database, handleSignals: true });
+      await ensureInsightsScheduled(server.database.db);
       console.log(`\ntruyxuat is running at ${server.url}`);
       console.log(`  Province portal:   ${server.url}/`);
       console.log(`  Back-office app:   ${server.url}/app`);

@@ -17,6 +17,7 @@ import { processLotRefreshJob, REFRESH_LOTS_JOB_KIND } from '../standards/index.
 import { checkScans } from '../resolver/alerts.service.ts';
 import { SCAN_CHECK_KIND } from '../resolver/scan-log.ts';
 import { CONNECTOR_POLL_KIND, pollConnectorJob } from '../federation/connector.service.ts';
+import { INSIGHTS_REFRESH_KIND, INSIGHTS_REPORT_KIND, runRefreshJob, runReportJob } from '../insights/index.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
@@ -30,4 +31,6 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [WEBHOOK_DELIVER_KIND]: deliverNotificationWebhook,
   [SCAN_CHECK_KIND]: checkScans,
   [CONNECTOR_POLL_KIND]: pollConnectorJob,
+  [INSIGHTS_REFRESH_KIND]: runRefreshJob,
+  [INSIGHTS_REPORT_KIND]: runReportJob,
 };

@@ -8,6 +8,7 @@ import { notificationsEn, notificationsVi } from '../notifications/notifications
 import { resolverEn, resolverVi } from '../resolver/resolver.messages.ts';
 import { labelsEn, labelsVi } from '../labels/labels.messages.ts';
 import { standardsEn, standardsVi } from '../standards/standards.messages.ts';
+import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -145,6 +146,7 @@ const vi = {
   ...resolverVi,
   ...labelsVi,
   ...standardsVi,
+  ...insightsVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -283,6 +285,7 @@ const en: Record<MessageKey, string> = {
   ...resolverEn,
   ...labelsEn,
   ...standardsEn,
+  ...insightsEn,
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };
