@@ -21,6 +21,20 @@ export interface JobContext {
 
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
 
+/**
+ * For handlers that redo the whole of their work on every run: drops the other queued jobs of the same kind whose
+ * payload contains `payload`. A queued job is visible only once the transaction that queued it has committed, so
+ * what it would have seen is seen by the run that drops it.
+ */
+export function discardQueuedDuplicates(
+  db: Kysely<DB>,
+  kind: string,
+  payload: Record<string, unknown>,
+  runningJobId: string,
+): Promise<number> {
+  return repo.deleteQueuedJobs(db, kind, payload, runningJobId);
+}
+
 /** A failure that retrying cannot fix: the job fails at once. */
 export class PermanentJobError extends Error {
   override readonly name = 'PermanentJobError';
@@ -70,9 +84,18 @@ export interface Worker {
 
 const defaultBackoff = (attempt: number): number => Math.min(600_000, 1000 * 2 ** attempt);
 
+/**
+ * How long a claimed job stays with its worker without a heartbeat: after a crash, the time before another worker
+ * (or the restarted process) takes it over. TRUYXUAT_JOB_LEASE_SECONDS, default 60.
+ */
+function defaultLeaseMs(): number {
+  const seconds = Number(process.env.TRUYXUAT_JOB_LEASE_SECONDS);
+  return Number.isFinite(seconds) && seconds >= 1 ? seconds * 1000 : 60_000;
+}
+
 export function startWorker(db: Kysely<DB>, options: WorkerOptions, autoStart = true): Worker {
   const id = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? defaultLeaseMs();
   const idleMs = options.idleMs ?? 500;
   const kinds = Object.keys(options.handlers);
   const backoff = options.backoffMs ?? defaultBackoff;
