@@ -25,6 +25,7 @@ import { labelsRoutes } from '../labels/labels.routes.ts';
 import { resolverApiRoutes, resolverRoutes } from '../resolver/resolver.routes.ts';
 import { connectorRoutes } from '../federation/connector.routes.ts';
 import { crossNodeRoutes } from '../federation/cross-node.routes.ts';
+import { providerRoutes } from '../federation/provider.routes.ts';
 import { insightsRoutes } from '../insights/insights.routes.ts';
 
 export interface BuildOptions {
@@ -47,6 +48,7 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: resolverApiRoutes },
   { prefix: '/api', plugin: connectorRoutes },
   { prefix: '/api', plugin: crossNodeRoutes },
+  { prefix: '/api', plugin: providerRoutes },
   { prefix: '/api', plugin: insightsRoutes },
 ];
 
