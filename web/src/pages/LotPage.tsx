@@ -1,11 +1,21 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { query } from '../api.ts';
+import { api, query } from '../api.ts';
 import { EmptyState, Loadable, ProblemAlert } from '../components/feedback.tsx';
 import { IdentifierInput, type ScannedIdentifier } from '../components/IdentifierInput.tsx';
 import { useResource } from '../hooks.ts';
 import { useI18n } from '../i18n/index.tsx';
-import type { LotCompliance, PageOf, Product, Recall, StampBatch, TraceNode, TraceResult } from '../types.ts';
+import type {
+  LotCompliance,
+  PageOf,
+  Product,
+  ProductStandard,
+  Recall,
+  StampBatch,
+  TraceNode,
+  TraceResult,
+} from '../types.ts';
 
 const dateTime = (iso: string) => new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
 
@@ -19,7 +29,13 @@ function TraceTable({ trace, direction }: { trace: TraceResult; direction: 'back
   const { t } = useI18n();
   const nodes = trace.nodes.filter((n) => n.depth > 0);
   return (
-    <>
+    <div data-testid={`trace-${direction}`}>
+      <Typography.Paragraph>
+        {t(direction === 'backward' ? 'lot.trace.organisationsBack' : 'lot.trace.organisationsForward')}{' '}
+        {trace.organisations.map((o) => (
+          <Tag key={o.id}>{o.name}</Tag>
+        ))}
+      </Typography.Paragraph>
       {trace.truncated && <Alert type="info" showIcon title={t('lot.trace.truncated')} style={{ marginBottom: 8 }} />}
       <Table<TraceNode>
         rowKey="key"
@@ -27,7 +43,6 @@ function TraceTable({ trace, direction }: { trace: TraceResult; direction: 'back
         pagination={false}
         scroll={{ x: true }}
         dataSource={nodes}
-        data-testid={`trace-${direction}`}
         locale={{
           emptyText: (
             <EmptyState text={direction === 'backward' ? t('lot.trace.noInputs') : t('lot.trace.noOutputs')} />
@@ -69,7 +84,7 @@ function TraceTable({ trace, direction }: { trace: TraceResult; direction: 'back
           },
         ]}
       />
-    </>
+    </div>
   );
 }
 
@@ -180,36 +195,9 @@ function Lot({ gtin, lot }: { gtin: string; lot: string }) {
         )}
       </Card>
 
-      <Card title={t('lot.compliance.title')} size="small">
+      <Compliance product={product} root={root} stored={evaluation} loading={products.loading || compliance.loading}>
         {compliance.error && <ProblemAlert error={compliance.error} onRetry={compliance.reload} />}
-        {products.loading || compliance.loading ? (
-          <Typography.Text type="secondary">{t('app.loading')}</Typography.Text>
-        ) : evaluation ? (
-          <>
-            <Typography.Paragraph>
-              {t('lot.compliance.score', {
-                score: evaluation.score,
-                standard: `${evaluation.standardId}`,
-                errors: evaluation.errors,
-                warnings: evaluation.warnings,
-              })}
-            </Typography.Paragraph>
-            {evaluation.findings.length === 0 ? (
-              <Typography.Text type="success">{t('lot.compliance.clean')}</Typography.Text>
-            ) : (
-              <ul className="plain-list">
-                {evaluation.findings.map((f, i) => (
-                  <li key={`${f.code}-${i}`}>
-                    <Tag color={f.severity === 'error' ? 'red' : 'gold'}>{f.severity}</Tag> {f.message}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </>
-        ) : (
-          <EmptyState text={t('lot.compliance.none')} />
-        )}
-      </Card>
+      </Compliance>
 
       <Card title={t('lot.stamps.title')} size="small">
         {stamps.error && <ProblemAlert error={stamps.error} onRetry={stamps.reload} />}
@@ -225,6 +213,100 @@ function Lot({ gtin, lot }: { gtin: string; lot: string }) {
         )}
       </Card>
     </Space>
+  );
+}
+
+interface Evaluated {
+  readonly score: number;
+  readonly standardId: string;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly findings: readonly { code: string; severity: string; message: string }[];
+  readonly evaluatedAt: string;
+}
+
+/** The lot's stored compliance score (kept current by the compliance job), or one computed on request. */
+function Compliance({
+  product,
+  root,
+  stored,
+  loading,
+  children,
+}: {
+  product: Product | undefined;
+  root: string | undefined;
+  stored: LotCompliance | undefined;
+  loading: boolean;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  const standard = useResource<ProductStandard>(
+    product && !stored ? `/api/products/${encodeURIComponent(product.id)}/standard` : null,
+  );
+  const [now, setNow] = useState<Evaluated>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const shown: Evaluated | undefined = stored ?? now;
+
+  const evaluate = async () => {
+    if (!standard.data?.standardId || !root) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      setNow(
+        await api<Evaluated>(`/api/standards/${encodeURIComponent(standard.data.standardId)}/evaluate`, {
+          method: 'POST',
+          body: { lot: root },
+        }),
+      );
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card title={t('lot.compliance.title')} size="small">
+      {children}
+      {error !== undefined && <ProblemAlert error={error} />}
+      {loading ? (
+        <Typography.Text type="secondary">{t('app.loading')}</Typography.Text>
+      ) : shown ? (
+        <>
+          <Typography.Paragraph>
+            {t('lot.compliance.score', {
+              score: shown.score,
+              standard: shown.standardId,
+              errors: shown.errors,
+              warnings: shown.warnings,
+            })}
+            {!stored && ` ${t('lot.compliance.now', { date: dateTime(shown.evaluatedAt) })}`}
+          </Typography.Paragraph>
+          {shown.findings.length === 0 ? (
+            <Typography.Text type="success">{t('lot.compliance.clean')}</Typography.Text>
+          ) : (
+            <ul className="plain-list">
+              {shown.findings.map((f, i) => (
+                <li key={`${f.code}-${i}`}>
+                  <Tag color={f.severity === 'error' ? 'red' : 'gold'}>{f.severity}</Tag> {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      ) : standard.data && !standard.data.standardId ? (
+        <EmptyState text={t('lot.compliance.noStandard')} />
+      ) : (
+        <EmptyState text={t('lot.compliance.none')}>
+          {standard.data?.standardId && root && (
+            <Button onClick={() => void evaluate()} loading={busy}>
+              {t('lot.compliance.evaluate')}
+            </Button>
+          )}
+        </EmptyState>
+      )}
+    </Card>
   );
 }
 

@@ -25,6 +25,7 @@ import { api, query } from '../api.ts';
 import { EmptyState, Loadable, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
 import { useResource } from '../hooks.ts';
+import { lotsInEvents } from '../events/form-model.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 import type { Certification, LotCompliance, PageOf, Product, ProductStandard, Standard } from '../types.ts';
@@ -107,7 +108,7 @@ function Images({ product, onChanged }: { product: Product; onChanged: () => voi
       {product.images.length === 0 ? (
         <EmptyState text={t('product.images.empty')} />
       ) : (
-        <Space wrap size={12} style={{ marginBottom: 12 }}>
+        <Space wrap size={12} style={{ marginBottom: 12 }} data-testid="product-images">
           {product.images.map((image) => (
             <Space key={image.mediaId} orientation="vertical" align="center" size={4}>
               <Image
@@ -116,7 +117,6 @@ function Images({ product, onChanged }: { product: Product; onChanged: () => voi
                 width={120}
                 height={120}
                 style={{ objectFit: 'cover' }}
-                data-testid="product-image"
               />
               {editable && (
                 <Popconfirm
@@ -391,19 +391,41 @@ function StandardBinding({ product }: { product: Product }) {
   );
 }
 
+interface LotRow {
+  readonly lot: string;
+  readonly score: number | undefined;
+}
+
+/** The product's lots, from its events (the latest first), with their compliance scores where computed. */
 function Lots({ product }: { product: Product }) {
   const { t } = useI18n();
-  const lots = useResource<PageOf<LotCompliance>>(`/api/compliance/lots${query({ product: product.id, limit: 100 })}`);
+  const events = useResource<{
+    epcisBody?: { queryResults?: { resultsBody?: { eventList?: Record<string, unknown>[] } } };
+  }>(
+    `/epcis/events${query({
+      MATCH_anyEPCClass: `https://id.gs1.org/01/${product.gtin}/10/*`,
+      orderBy: 'eventTime',
+      orderDirection: 'DESC',
+      perPage: 200,
+    })}`,
+  );
+  const scores = useResource<PageOf<LotCompliance>>(
+    `/api/compliance/lots${query({ product: product.id, limit: 500 })}`,
+  );
+  const rows: LotRow[] = lotsInEvents(
+    events.data?.epcisBody?.queryResults?.resultsBody?.eventList ?? [],
+    product.gtin,
+  ).map((lot) => ({ lot, score: scores.data?.items.find((c) => c.lot === lot)?.score }));
   return (
     <Card title={t('product.lots.title')} size="small">
-      {lots.error && <ProblemAlert error={lots.error} onRetry={lots.reload} />}
-      <Table<LotCompliance>
+      {events.error && <ProblemAlert error={events.error} onRetry={events.reload} />}
+      <Table<LotRow>
         rowKey="lot"
         size="small"
-        loading={lots.loading}
-        pagination={false}
+        loading={events.loading}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
         scroll={{ x: true }}
-        dataSource={lots.data?.items ?? []}
+        dataSource={rows}
         locale={{ emptyText: <EmptyState text={t('product.lots.empty')} /> }}
         columns={[
           {
@@ -418,9 +440,13 @@ function Lots({ product }: { product: Product }) {
           {
             title: t('lot.score'),
             dataIndex: 'score',
-            render: (score: number) => <Tag color={score >= 80 ? 'green' : score >= 50 ? 'gold' : 'red'}>{score}</Tag>,
+            render: (score: number | undefined) =>
+              score === undefined ? (
+                '—'
+              ) : (
+                <Tag color={score >= 80 ? 'green' : score >= 50 ? 'gold' : 'red'}>{score}</Tag>
+              ),
           },
-          { title: t('lot.events'), dataIndex: 'eventCount', responsive: ['md'] },
         ]}
       />
     </Card>

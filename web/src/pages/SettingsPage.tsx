@@ -15,7 +15,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, query } from '../api.ts';
@@ -28,8 +28,8 @@ import type { ApiKey, Delegation, Location, ManagedUser, Organisation, PageOf, P
 
 const dateTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '—';
-const day = (iso: string | null | undefined) =>
-  iso ? new Date(iso).toLocaleDateString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : '—';
+/** A date picked on this device (an expiry) is shown on this device's calendar, as it was picked. */
+const day = (iso: string | null | undefined) => (iso ? dayjs(iso).format('DD/MM/YYYY') : '—');
 
 /** Rights an organisation may hand to a key; the server refuses any the caller does not hold itself. */
 const KEY_PERMISSIONS = [
@@ -518,6 +518,7 @@ function ApiKeysTab({ organisationId }: { organisationId: string }) {
         open={secret !== undefined}
         title={t('settings.keys.createdTitle', { name: secret?.name ?? '' })}
         onCancel={() => setSecret(undefined)}
+        destroyOnHidden
         footer={
           <Button type="primary" onClick={() => setSecret(undefined)}>
             {t('settings.keys.copiedClose')}

@@ -1,4 +1,18 @@
-import { App, Button, Checkbox, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api, query } from '../api.ts';
@@ -96,21 +110,21 @@ function OrderStamps({ open, onClose, onOrdered }: { open: boolean; onClose: () 
 function ActivateStamps({ batch, onClose, onDone }: { batch: StampBatch; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ lot: string }>();
+  const [form] = Form.useForm<{ lot: string } & Range>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const submit = async (values: { lot: string }) => {
+  const submit = async (values: { lot: string } & Range) => {
     setBusy(true);
     setError(undefined);
     try {
       const result = await api<{ activated: number }>(`/api/stamp-batches/${encodeURIComponent(batch.id)}/activate`, {
         method: 'POST',
-        body: { lot: values.lot.trim() },
+        body: { lot: values.lot.trim(), ...rangeOf(values) },
       });
       void message.success(t('stamps.activated', { count: result.activated, lot: values.lot.trim() }));
       onDone();
     } catch (e) {
-      if (!showFieldErrors(form, e, ['lot'])) setError(e);
+      if (!showFieldErrors(form, e, ['lot', 'from', 'to'])) setError(e);
     } finally {
       setBusy(false);
     }
@@ -141,7 +155,156 @@ function ActivateStamps({ batch, onClose, onDone }: { batch: StampBatch; onClose
         >
           <Input maxLength={20} />
         </Form.Item>
+        <RangeFields batch={batch} />
       </Form>
+    </Modal>
+  );
+}
+
+/** A range of sequence numbers within a batch; both empty: the whole batch. */
+interface Range {
+  from?: number | null;
+  to?: number | null;
+}
+
+function rangeOf(values: Range): { from?: number; to?: number } {
+  return {
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+  };
+}
+
+function RangeFields({ batch }: { batch: StampBatch }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('stamps.rangeHelp', { count: batch.quantity })}</Typography.Paragraph>
+      <Space wrap>
+        <Form.Item name="from" label={t('stamps.from')}>
+          <InputNumber min={1} max={batch.quantity} precision={0} style={{ width: 140 }} />
+        </Form.Item>
+        <Form.Item name="to" label={t('stamps.to')}>
+          <InputNumber min={1} max={batch.quantity} precision={0} style={{ width: 140 }} />
+        </Form.Item>
+      </Space>
+    </>
+  );
+}
+
+function VoidStamps({ batch, onClose, onDone }: { batch: StampBatch; onClose: () => void; onDone: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Range>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (values: Range) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api<{ voided: number }>(`/api/stamp-batches/${encodeURIComponent(batch.id)}/void`, {
+        method: 'POST',
+        body: rangeOf(values),
+      });
+      void message.success(t('stamps.voided', { count: result.voided }));
+      onDone();
+    } catch (e) {
+      if (!showFieldErrors(form, e, ['from', 'to'])) setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={t('stamps.void')}
+      onCancel={onClose}
+      okText={t('stamps.void')}
+      okButtonProps={{ danger: true }}
+      cancelText={t('common.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+    >
+      {error !== undefined && <ProblemAlert error={error} />}
+      <Typography.Paragraph type="warning">{t('stamps.voidHelp')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" name="void" onFinish={(v) => void submit(v)}>
+        <RangeFields batch={batch} />
+      </Form>
+    </Modal>
+  );
+}
+
+/** Downloads the label sheets of a range, showing how much of the PDF has arrived, then hands it to the browser. */
+function PrintStamps({ batch, onClose }: { batch: StampBatch; onClose: () => void }) {
+  const { t, language } = useI18n();
+  const [form] = Form.useForm<Range & { layout: string }>();
+  const [received, setReceived] = useState<{ bytes: number; total: number | null }>();
+  const [error, setError] = useState<unknown>();
+  const submit = async (values: Range & { layout: string }) => {
+    setError(undefined);
+    setReceived({ bytes: 0, total: null });
+    try {
+      const url = `/api/stamp-batches/${encodeURIComponent(batch.id)}/labels.pdf${query({
+        lang: language,
+        layout: values.layout,
+        ...rangeOf(values),
+      })}`;
+      const response = await fetch(url, { credentials: 'same-origin' });
+      if (!response.ok || !response.body) throw new Error(`${response.status} ${response.statusText}`);
+      const total = Number(response.headers.get('content-length')) || null;
+      const reader = response.body.getReader();
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        bytes += value.length;
+        setReceived({ bytes, total });
+      }
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob(chunks, { type: 'application/pdf' }));
+      link.download = `tem-${batch.gtin}${values.from ? `-${values.from}` : ''}.pdf`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      onClose();
+    } catch (e) {
+      setReceived(undefined);
+      setError(e);
+    }
+  };
+  const percent = received?.total ? Math.round((100 * received.bytes) / received.total) : undefined;
+  return (
+    <Modal
+      open
+      title={t('stamps.printRange')}
+      onCancel={onClose}
+      okText={t('stamps.print')}
+      cancelText={t('common.cancel')}
+      confirmLoading={received !== undefined}
+      onOk={() => form.submit()}
+    >
+      {error !== undefined && <ProblemAlert error={error} />}
+      <Form
+        form={form}
+        layout="vertical"
+        name="print"
+        initialValues={{ layout: batch.layout }}
+        onFinish={(v) => void submit(v)}
+      >
+        <Form.Item name="layout" label={t('stamps.layout')}>
+          <Select options={LAYOUTS.map((l) => ({ value: l, label: t(`stamps.layout.${l}`) }))} />
+        </Form.Item>
+        <RangeFields batch={batch} />
+      </Form>
+      {received !== undefined && (
+        <div role="status" aria-live="polite">
+          {percent !== undefined ? (
+            <Progress percent={percent} />
+          ) : (
+            <Typography.Text>{t('stamps.printing', { kb: Math.round(received.bytes / 1024) })}</Typography.Text>
+          )}
+        </div>
+      )}
     </Modal>
   );
 }
@@ -151,6 +314,8 @@ export function StampsPage() {
   const { can } = useSession();
   const [ordering, setOrdering] = useState(false);
   const [activating, setActivating] = useState<StampBatch>();
+  const [voiding, setVoiding] = useState<StampBatch>();
+  const [printing, setPrinting] = useState<StampBatch>();
   const batches = useResource<PageOf<StampBatch>>(`/api/stamp-batches${query({ limit: 100 })}`);
   const manage = can('stamps:manage');
   return (
@@ -213,9 +378,17 @@ export function StampsPage() {
                 >
                   {t('stamps.print')}
                 </a>
+                <Button size="small" onClick={() => setPrinting(b)}>
+                  {t('stamps.printRange')}
+                </Button>
                 {manage && b.counts.issued > 0 && (
                   <Button size="small" onClick={() => setActivating(b)}>
                     {t('stamps.activate')}
+                  </Button>
+                )}
+                {manage && b.counts.void < b.quantity && (
+                  <Button size="small" danger onClick={() => setVoiding(b)}>
+                    {t('stamps.void')}
                   </Button>
                 )}
               </Space>
@@ -231,6 +404,17 @@ export function StampsPage() {
           batches.reload();
         }}
       />
+      {voiding && (
+        <VoidStamps
+          batch={voiding}
+          onClose={() => setVoiding(undefined)}
+          onDone={() => {
+            setVoiding(undefined);
+            batches.reload();
+          }}
+        />
+      )}
+      {printing && <PrintStamps batch={printing} onClose={() => setPrinting(undefined)} />}
       {activating && (
         <ActivateStamps
           batch={activating}
