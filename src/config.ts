@@ -39,6 +39,13 @@ export interface Config {
    * log): `false` (none: the socket's address counts), `true` (any), a hop count, or addresses/CIDRs.
    */
   readonly trustProxy: boolean | number | readonly string[];
+  /** Request rate limits per client address and per credential (see docs/security.md); `null` turns them off. */
+  readonly rateLimits: RateLimits | null;
+  /** Failed sign-ins in a row after which an account is locked, and for how long (minutes). */
+  readonly signInLockAfter: number;
+  readonly signInLockMinutes: number;
+  /** After an API key is rotated, its previous secret keeps working this many hours. */
+  readonly apiKeyRotationGraceHours: number;
   /**
    * The National Traceability Portal's API (base URL and client credentials); absent when any of the three is
    * unset, and then nothing is sent. The secret is never logged.
@@ -114,7 +121,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL?.trim() || undefined,
     mailFrom: env.MAIL_FROM?.trim() || 'truyxuat <no-reply@localhost>',
     trustProxy: trustProxyFromEnv(env),
+    rateLimits: rateLimitsFromEnv(env),
+    signInLockAfter: Math.max(1, intFromEnv(env, 'TRUYXUAT_SIGN_IN_LOCK_AFTER', 5)),
+    signInLockMinutes: Math.max(1, intFromEnv(env, 'TRUYXUAT_SIGN_IN_LOCK_MINUTES', 15)),
+    apiKeyRotationGraceHours: intFromEnv(env, 'TRUYXUAT_API_KEY_ROTATION_GRACE_HOURS', 24),
     nationalPortal: nationalPortalFromEnv(env),
     nationalSyncIntervalSeconds: Math.max(10, intFromEnv(env, 'TRUYXUAT_NATIONAL_SYNC_INTERVAL_SECONDS', 300)),
+  };
+}
+
+/** Requests per minute (token bucket, burst = one minute's worth); 0 leaves that side unlimited. */
+export interface RateLimit {
+  readonly perIp: number;
+  readonly perKey: number;
+}
+export interface RateLimits {
+  readonly signIn: RateLimit;
+  readonly capture: RateLimit;
+  readonly resolver: RateLimit;
+  readonly reports: RateLimit;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  signIn: { perIp: 60, perKey: 0 },
+  capture: { perIp: 600, perKey: 600 },
+  resolver: { perIp: 60_000, perKey: 60_000 },
+  reports: { perIp: 60, perKey: 120 },
+};
+
+/** `TRUYXUAT_RATE_LIMITS=off` disables every limit; `TRUYXUAT_RATE_LIMIT_<CLASS>=perIp[,perKey]` sets one class. */
+function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimits | null {
+  if (!boolFromEnv(env, 'TRUYXUAT_RATE_LIMITS', true)) return null;
+  const one = (name: string, fallback: RateLimit): RateLimit => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    const parts = raw.split(',').map((p) => p.trim());
+    if (parts.length > 2 || !parts.every((p) => /^\d+$/.test(p))) {
+      throw new Error(`${name} must be "perIp" or "perIp,perKey" (requests per minute), got "${raw}"`);
+    }
+    return { perIp: Number(parts[0]), perKey: parts[1] === undefined ? fallback.perKey : Number(parts[1]) };
+  };
+  return {
+    signIn: one('TRUYXUAT_RATE_LIMIT_SIGN_IN', DEFAULT_RATE_LIMITS.signIn),
+    capture: one('TRUYXUAT_RATE_LIMIT_CAPTURE', DEFAULT_RATE_LIMITS.capture),
+    resolver: one('TRUYXUAT_RATE_LIMIT_RESOLVER', DEFAULT_RATE_LIMITS.resolver),
+    reports: one('TRUYXUAT_RATE_LIMIT_REPORTS', DEFAULT_RATE_LIMITS.reports),
   };
 }

@@ -5,6 +5,7 @@ import { registerEpcisCaptureCommand } from './epcis-capture.ts';
 import { registerTraceCommands } from './trace.ts';
 import { registerWorkerCommand } from './worker.ts';
 import { registerLabelsCommands } from './labels.ts';
+import { registerAuditCommands } from './audit.ts';
 
 /**
  * Subcommands contributed by capabilities (`gs1`, `epcis`, `trace`, …). Each capability exports a function that
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   registerTraceCommands(program);
   registerWorkerCommand(program);
   registerLabelsCommands(program);
+  registerAuditCommands(program);
 }

@@ -8,6 +8,7 @@ import type { ResolverTables } from '../resolver/resolver.tables.ts';
 import type { StandardsTables } from '../standards/standards.tables.ts';
 import type { TraceTables } from '../trace/trace.tables.ts';
 import type { NotificationTables } from '../notifications/notifications.tables.ts';
+import type { AuditTables } from '../audit/audit.tables.ts';
 import type { InsightsTables } from '../insights/insights.tables.ts';
 import type { NationalTables } from '../federation/national.tables.ts';
 import type { ConnectorTables } from '../federation/connector.tables.ts';
@@ -28,4 +29,5 @@ export type DB = IdentityTables &
   NotificationTables &
   InsightsTables &
   NationalTables &
-  ConnectorTables;
+  ConnectorTables &
+  AuditTables;

@@ -14,6 +14,7 @@ import {
 } from '../shared/caller.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { standardsCaptureExtension } from '../standards/index.ts';
+import { actorFromReference, recordAudit } from '../audit/index.ts';
 import { recordLotGraph } from '../trace/trace.repository.ts';
 import * as repo from './capture.repository.ts';
 import type { CaptureError } from './epcis.tables.ts';
@@ -192,6 +193,8 @@ export interface StoreResult {
   readonly duplicates: number;
   readonly eventIds: readonly string[];
   readonly errors: readonly CaptureError[];
+  /** The CBV event hashes of the captured events, in document order (the audit log records their digest). */
+  readonly eventHashes: readonly string[];
   /** The organisations that may see the stored events (for subscriptions). */
   readonly organisations: readonly string[];
 }
@@ -309,6 +312,7 @@ export async function storeEvents(
     duplicates: prepared.length - inserted.size - errors.length,
     eventIds: prepared.map((p) => p.eventId),
     errors,
+    eventHashes: prepared.map((p) => p.hash),
     organisations: [...new Set(rows.filter((r) => inserted.has(r.eventHash)).flatMap((r) => r.visibleTo))],
   };
 }
@@ -361,6 +365,11 @@ export async function processCaptureJob(payload: unknown, context: JobContext): 
         for (const extension of CAPTURE_EXTENSIONS) await extension.stored(trx, stored.events, result);
       }
       await context.complete(trx);
+      await recordAudit(
+        trx,
+        actorFromReference(job.captured_by, job.via_organisation_id ?? job.organisation_id),
+        captureAudit(job.id, job.organisation_id, job.channel, result),
+      );
     });
   } catch (e) {
     if (!(e instanceof RollbackCapture) || failure === null) {
@@ -447,9 +456,22 @@ export async function captureWithin(trx: Transaction<DB>, caller: Caller, input:
     for (const extension of CAPTURE_EXTENSIONS) await extension.stored(trx, parsed.events, result);
   }
   return result;
+  await recordAudit(trx, caller, captureAudit(null, acting.organisationId, input.channel ?? 'api', result));
 }
 
 function mapJob(job: Awaited<ReturnType<typeof repo.listCaptureJobs>>[number]) {
+/** The audit entry of one capture (job or synchronous document): counts and the digest of its event hashes. */
+function captureAudit(captureJobId: string | null, organisationId: string, channel: string, result: StoreResult) {
+  return {
+    action: 'epcis.capture',
+    objectType: captureJobId ? 'capture_job' : 'capture',
+    objectId: captureJobId ?? result.eventHashes[0] ?? 'empty',
+    organisationId,
+    change: result.eventHashes,
+    detail: { channel, events: result.eventHashes.length, stored: result.stored, duplicates: result.duplicates },
+  };
+}
+
   const running = job.status === 'queued' || job.status === 'running';
   return {
     captureID: job.id,

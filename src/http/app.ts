@@ -13,6 +13,8 @@ import { registryRoutes } from '../registry/registry.routes.ts';
 import { AppError } from '../shared/errors.ts';
 import { traceRoutes } from '../trace/trace.routes.ts';
 import { registerAuthentication } from './auth.ts';
+import { registerRateLimits } from './rate-limit.ts';
+import { auditRoutes } from '../audit/audit.routes.ts';
 import type { App, AppContext, RoutePlugin } from './context.ts';
 import { sendProblem } from './problem.ts';
 import { HealthResponse } from './schemas.ts';
@@ -48,6 +50,7 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: resolverApiRoutes },
   { prefix: '/api', plugin: connectorRoutes },
   { prefix: '/api', plugin: crossNodeRoutes },
+  { prefix: '/api', plugin: auditRoutes },
   { prefix: '/api', plugin: providerRoutes },
   { prefix: '/api', plugin: insightsRoutes },
 ];
@@ -143,7 +146,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   app.get(
     '/health',
+  const rateLimiter = registerRateLimits(app, ctx.config);
     { schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: HealthResponse } } },
+  rateLimiter.afterAuthentication();
     async () => ({ status: 'ok' as const }),
   );
   app.get(

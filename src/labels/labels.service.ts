@@ -24,6 +24,7 @@ import { generateSerials } from './serial.ts';
 import { toStampRecord, type StampRecord } from './stamp-lookup.service.ts';
 import { stampsCsv } from './stamps-csv.ts';
 import { verificationCode, verificationCodeHash } from './verification-code.ts';
+import { recordAudit } from '../audit/index.ts';
 
 /**
  * Serialized stamp batches: a business orders N stamps for one of its products, prints them (PDF label sheets or
@@ -196,6 +197,20 @@ export async function orderStampBatch(
             : verificationCodeHash(secret, product.gtin, serial, verificationCode(secret, product.gtin, serial)),
       })),
     );
+    await recordAudit(trx, caller, {
+      action: 'labels.batch.order',
+      objectType: 'stamp_batch',
+      objectId: id,
+      organisationId: product.organisation_id,
+      change: {
+        productId: product.id,
+        gtin: product.gtin,
+        lot: input.lot ?? null,
+        quantity: input.quantity,
+        layout,
+        serials,
+      },
+    });
   });
   return getStampBatch(db, caller, id);
 }
@@ -367,6 +382,13 @@ export async function activateStamps(
     const serials = await repo.activateRange(trx, batch.id, range.from, range.to, lot, now);
     if (options.recordEvent ?? true) await recordCommissioning(trx, batch, serials, lot, now);
     await refreshBatchState(trx, batch);
+    await recordAudit(trx, caller, {
+      action: 'labels.stamps.activate',
+      objectType: 'stamp_batch',
+      objectId: batch.id,
+      organisationId: found.organisation_id,
+      change: { lot, range, serials },
+    });
     return serials.length;
   });
   return { activated, batch: await getStampBatch(db, caller, batchId) };
@@ -388,6 +410,13 @@ export async function voidStamps(
     const batch = (await repo.lockBatch(trx, batchId))!;
     const n = await repo.voidRange(trx, batch.id, range.from, range.to, now);
     await refreshBatchState(trx, batch);
+    await recordAudit(trx, caller, {
+      action: 'labels.stamps.void',
+      objectType: 'stamp_batch',
+      objectId: batch.id,
+      organisationId: found.organisation_id,
+      change: { range, voided: n },
+    });
     return n;
   });
   return { voided, batch: await getStampBatch(db, caller, batchId) };

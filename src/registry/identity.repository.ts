@@ -23,12 +23,41 @@ export async function findUserByLogin(db: Kysely<DB>, login: string) {
     .executeTakeFirst();
 }
 
-export async function recordFailedSignIn(db: Kysely<DB>, userId: string, lockUntil: Date | null): Promise<void> {
-  await db
+/**
+ * Counts a failed sign-in in one statement, so that servers sharing the database count together: a lock that has
+ * run out starts the count again, and reaching `lockAfter` sets `locked_until`.
+ */
+export async function recordFailedSignIn(
+  db: Kysely<DB>,
+  userId: string,
+  policy: { lockAfter: number; lockUntil: Date; now: Date },
+): Promise<{ failures: number; lockedUntil: Date | null }> {
+  const row = await db
     .updateTable('app_user')
-    .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1), locked_until: lockUntil }))
+    .set((eb) => {
+      const expired = eb.and([eb('locked_until', 'is not', null), eb('locked_until', '<=', policy.now)]);
+      const failures = eb
+        .case()
+        .when(expired)
+        .then(1)
+        .else(eb('failed_sign_ins', '+', 1))
+        .end();
+      return {
+        failed_sign_ins: failures,
+        locked_until: eb
+          .case()
+          .when(eb(failures, '>=', policy.lockAfter))
+          .then(policy.lockUntil)
+          .when(expired)
+          .then(null)
+          .else(eb.ref('locked_until'))
+          .end(),
+      };
+    })
     .where('id', '=', userId)
-    .execute();
+    .returning(['failed_sign_ins', 'locked_until'])
+    .executeTakeFirstOrThrow();
+  return { failures: row.failed_sign_ins, lockedUntil: row.locked_until };
 }
 
 export async function recordSuccessfulSignIn(db: Kysely<DB>, userId: string): Promise<void> {
@@ -109,6 +138,8 @@ export async function findApiKeyByPrefix(db: Kysely<DB>, prefix: string) {
       'api_key.expires_at',
       'api_key.revoked_at',
       'api_key.last_used_at',
+      'api_key.previous_secret_hash',
+      'api_key.previous_valid_until',
       'organisation.kind as organisation_kind',
       'organisation.status as organisation_status',
     ])
@@ -146,6 +177,31 @@ export async function revokeApiKey(db: Kysely<DB>, organisationId: string, id: s
     .where('id', '=', id)
     .where('organisation_id', '=', organisationId)
     .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Replaces a live key's secret, keeping the old one valid until `previousValidUntil`; false if none matched. */
+export async function rotateApiKeySecret(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  secretHash: string,
+  previousValidUntil: Date,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('api_key')
+    .set((eb) => ({
+      previous_secret_hash: eb.ref('secret_hash'),
+      previous_valid_until: previousValidUntil,
+      secret_hash: secretHash,
+      rotated_at: now,
+    }))
+    .where('id', '=', id)
+    .where('organisation_id', '=', organisationId)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -81,7 +81,12 @@ export const identityRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const result = await identity.signIn(db, { ...request.body, userAgent: request.headers['user-agent'] });
+      const result = await identity.signIn(
+        db,
+        { ...request.body, userAgent: request.headers['user-agent'], ip: request.ip },
+        new Date(),
+        { lockAfter: ctx.config.signInLockAfter, lockForMs: ctx.config.signInLockMinutes * 60_000 },
+      );
       void reply.setCookie(SESSION_COOKIE, result.token, {
         path: '/',
         httpOnly: true,
@@ -240,6 +245,33 @@ export const identityRoutes: RoutePlugin = async (app, { ctx }) => {
       });
       return reply.status(201).send(created);
     },
+  );
+
+  app.post(
+    '/api-keys/:id/rotate',
+    {
+      schema: {
+        tags: ['identity'],
+        summary:
+          'Rotate an API key: a new secret (in this answer only); the previous one works until previousValidUntil',
+        params: IdParams,
+        querystring: OrgQuery,
+        response: {
+          200: Type.Object({
+            id: Type.String(),
+            key: Type.String(),
+            prefix: Type.String(),
+            previousValidUntil: DateTime,
+          }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) =>
+      identity.rotateApiKey(db, request.caller, request.params.id, {
+        organisationId: request.query.organisationId,
+        graceHours: ctx.config.apiKeyRotationGraceHours,
+      }),
   );
 
   app.delete(

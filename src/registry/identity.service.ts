@@ -17,12 +17,17 @@ import {
 import { AppError, invalid, notFound } from '../shared/errors.ts';
 import { foldForSearch } from '../shared/text.ts';
 import * as repo from './identity.repository.ts';
+import { recordAudit, type AuditActor } from '../audit/index.ts';
 
 /** Identity: passwords (argon2id), database sessions, API keys (SHA-256 of a 256-bit secret) and delegations. */
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-const LOCK_AFTER_FAILURES = 5;
-const LOCK_FOR_MS = 15 * 60 * 1000;
+/** When repeated failed sign-ins lock an account (configurable: TRUYXUAT_SIGN_IN_LOCK_AFTER / _MINUTES). */
+export interface SignInPolicy {
+  readonly lockAfter: number;
+  readonly lockForMs: number;
+}
+export const DEFAULT_SIGN_IN_POLICY: SignInPolicy = { lockAfter: 5, lockForMs: 15 * 60 * 1000 };
 const PROVINCE_ROLES: ReadonlySet<string> = new Set(['province_admin', 'province_inspector']);
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -68,14 +73,17 @@ export interface SignInResult {
 }
 
 /**
- * Signs a user in by e-mail or phone. Five failures lock the account for 15 minutes; the message never says
- * whether the login exists.
+ * Signs a user in by e-mail or phone. Five failures (by default) lock the account for 15 minutes, counted in the
+ * database so that every server sees the same count; the message never says whether the login exists. Every
+ * failure is recorded in the audit log with the client address.
  */
 export async function signIn(
   db: Kysely<DB>,
-  input: { login: string; password: string; userAgent?: string | undefined },
+  input: { login: string; password: string; userAgent?: string | undefined; ip?: string | undefined },
   now = new Date(),
+  policy: SignInPolicy = DEFAULT_SIGN_IN_POLICY,
 ): Promise<SignInResult> {
+  const anonymous: AuditActor = { kind: 'anonymous', detail: input.ip ? `ip:${input.ip}` : null };
   const user = await repo.findUserByLogin(
     db,
     input.login.includes('@') ? input.login : (normalisePhoneLoose(input.login) ?? input.login),
@@ -84,21 +92,57 @@ export async function signIn(
   if (!user) {
     // Spend the same time as a real check so that timing does not reveal which logins exist.
     await argon2.verify(DUMMY_HASH, input.password).catch(() => false);
+    await recordAudit(
+      db,
+      anonymous,
+      { action: 'auth.sign_in_failed', objectType: 'login', objectId: sha256(input.login.trim().toLowerCase()) },
+      now,
+    );
     throw failure;
   }
   if (user.locked_until && user.locked_until > now) {
+    await recordAudit(
+      db,
+      anonymous,
+      {
+        action: 'auth.sign_in_refused_locked',
+        objectType: 'user',
+        objectId: user.id,
+        organisationId: user.organisation_id,
+        detail: { lockedUntil: user.locked_until.toISOString() },
+      },
+      now,
+    );
     throw new AppError('rate_limited', 'Too many failed sign-ins; try again later', {
       details: { retryAfter: Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000) },
     });
   }
   const ok = await argon2.verify(user.password_hash, input.password).catch(() => false);
   if (!ok) {
-    const failures = user.failed_sign_ins + 1;
-    await repo.recordFailedSignIn(
-      db,
-      user.id,
-      failures >= LOCK_AFTER_FAILURES ? new Date(now.getTime() + LOCK_FOR_MS) : null,
-    );
+    await db.transaction().execute(async (trx) => {
+      const counted = await repo.recordFailedSignIn(trx, user.id, {
+        lockAfter: policy.lockAfter,
+        lockUntil: new Date(now.getTime() + policy.lockForMs),
+        now,
+      });
+      await recordAudit(
+        trx,
+        anonymous,
+        {
+          action: 'auth.sign_in_failed',
+          objectType: 'user',
+          objectId: user.id,
+          organisationId: user.organisation_id,
+          detail: {
+            failures: counted.failures,
+            ...(counted.lockedUntil && counted.lockedUntil > now
+              ? { lockedUntil: counted.lockedUntil.toISOString() }
+              : {}),
+          },
+        },
+        now,
+      );
+    });
     throw failure;
   }
   if (!isActive(user.status, user.organisation_status)) throw new AppError('forbidden', 'This account is not active');
@@ -173,9 +217,15 @@ export async function resolveApiKey(db: Kysely<DB>, key: string, now = new Date(
   if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now) || row.organisation_status !== 'active') {
     return undefined;
   }
-  const expected = Buffer.from(row.secret_hash, 'hex');
   const actual = createHash('sha256').update(match[2]!).digest();
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+  const matches = (hash: string): boolean => {
+    const expected = Buffer.from(hash, 'hex');
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  };
+  // After a rotation the previous secret works until its grace deadline, then never again.
+  const previousValid =
+    row.previous_secret_hash !== null && row.previous_valid_until !== null && row.previous_valid_until > now;
+  if (!matches(row.secret_hash) && !(previousValid && matches(row.previous_secret_hash!))) return undefined;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) await repo.touchApiKey(db, row.id);
   const permissions = new Set(row.permissions as Permission[]);
   return {
@@ -229,15 +279,24 @@ export async function createApiKey(
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
   const id = randomUUID();
-  await repo.insertApiKey(db, {
-    id,
-    organisation_id: organisationId,
-    name: input.name.trim(),
-    prefix,
-    secret_hash: sha256(secret),
-    permissions,
-    created_by: caller.kind === 'user' ? caller.userId : null,
-    expires_at: input.expiresAt ?? null,
+  await db.transaction().execute(async (trx) => {
+    await repo.insertApiKey(trx, {
+      id,
+      organisation_id: organisationId,
+      name: input.name.trim(),
+      prefix,
+      secret_hash: sha256(secret),
+      permissions,
+      created_by: caller.kind === 'user' ? caller.userId : null,
+      expires_at: input.expiresAt ?? null,
+    });
+    await recordAudit(trx, caller, {
+      action: 'identity.api_key.create',
+      objectType: 'api_key',
+      objectId: id,
+      organisationId,
+      change: { name: input.name.trim(), prefix, permissions, expiresAt: input.expiresAt ?? null },
+    });
   });
   return { id, key: `tx_${prefix}_${secret}`, prefix };
 }
@@ -260,7 +319,54 @@ export async function listApiKeys(db: Kysely<DB>, caller: Caller, organisationId
 
 export async function revokeApiKey(db: Kysely<DB>, caller: Caller, id: string, organisationId?: string): Promise<void> {
   requirePermission(caller, 'keys:manage');
-  if (!(await repo.revokeApiKey(db, targetOrganisation(caller, organisationId), id))) throw notFound('API key');
+  const target = targetOrganisation(caller, organisationId);
+  await db.transaction().execute(async (trx) => {
+    if (!(await repo.revokeApiKey(trx, target, id))) throw notFound('API key');
+    await recordAudit(trx, caller, {
+      action: 'identity.api_key.revoke',
+      objectType: 'api_key',
+      objectId: id,
+      organisationId: target,
+    });
+  });
+}
+
+export interface RotatedApiKey extends CreatedApiKey {
+  /** Until when the previous secret is still accepted. */
+  readonly previousValidUntil: Date;
+}
+
+/**
+ * Rotates an API key: a new secret under the same id and prefix, shown once. The previous secret keeps working
+ * for `graceHours` (so that clients can be switched over), then is refused; a second rotation ends the grace of
+ * the first at once.
+ */
+export async function rotateApiKey(
+  db: Kysely<DB>,
+  caller: Caller,
+  id: string,
+  options: { organisationId?: string | undefined; graceHours: number },
+  now = new Date(),
+): Promise<RotatedApiKey> {
+  requirePermission(caller, 'keys:manage');
+  const target = targetOrganisation(caller, options.organisationId);
+  const key = (await repo.listApiKeys(db, target)).find((k) => k.id === id);
+  if (!key) throw notFound('API key');
+  const secret = randomBytes(32).toString('base64url');
+  const previousValidUntil = new Date(now.getTime() + options.graceHours * 60 * 60 * 1000);
+  await db.transaction().execute(async (trx) => {
+    if (!(await repo.rotateApiKeySecret(trx, target, id, sha256(secret), previousValidUntil, now))) {
+      throw new AppError('conflict', 'A revoked or expired API key cannot be rotated');
+    }
+    await recordAudit(trx, caller, {
+      action: 'identity.api_key.rotate',
+      objectType: 'api_key',
+      objectId: id,
+      organisationId: target,
+      detail: { previousValidUntil: previousValidUntil.toISOString() },
+    });
+  });
+  return { id, key: `tx_${key.prefix}_${secret}`, prefix: key.prefix, previousValidUntil };
 }
 
 export interface NewUser {
@@ -297,16 +403,25 @@ export async function createUser(db: Kysely<DB>, caller: Caller, input: NewUser)
   checkPassword(input.password);
   const id = randomUUID();
   try {
-    await repo.insertUser(db, {
-      id,
-      organisation_id: input.organisationId,
-      email,
-      phone,
-      display_name: input.displayName.trim(),
-      password_hash: await hashPassword(input.password),
-      role: input.role,
-      locale: input.locale === 'en' ? 'en' : 'vi',
-      search_text: foldForSearch(`${input.displayName} ${email ?? ''} ${phone ?? ''}`),
+    await db.transaction().execute(async (trx) => {
+      await repo.insertUser(trx, {
+        id,
+        organisation_id: input.organisationId,
+        email,
+        phone,
+        display_name: input.displayName.trim(),
+        password_hash: await hashPassword(input.password),
+        role: input.role,
+        locale: input.locale === 'en' ? 'en' : 'vi',
+        search_text: foldForSearch(`${input.displayName} ${email ?? ''} ${phone ?? ''}`),
+      });
+      await recordAudit(trx, caller, {
+        action: 'identity.user.create',
+        objectType: 'user',
+        objectId: id,
+        organisationId: input.organisationId,
+        change: { email, phone, displayName: input.displayName.trim(), role: input.role },
+      });
     });
   } catch (e) {
     if (isUniqueViolation(e))
@@ -382,13 +497,24 @@ export async function updateUser(
   }
   if (patch.password !== undefined) checkPassword(patch.password);
   const displayName = patch.displayName?.trim() ?? user.displayName;
-  await repo.updateUser(db, id, {
-    display_name: displayName,
-    ...(patch.role !== undefined ? { role: patch.role } : {}),
-    ...(patch.status !== undefined ? { status: patch.status } : {}),
-    ...(patch.locale !== undefined ? { locale: patch.locale === 'en' ? 'en' : 'vi' } : {}),
-    ...(patch.password !== undefined ? { password_hash: await hashPassword(patch.password) } : {}),
-    search_text: foldForSearch(`${displayName} ${user.email ?? ''} ${user.phone ?? ''}`),
+  const { password: _secret, ...visible } = patch;
+  await db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, id, {
+      display_name: displayName,
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.locale !== undefined ? { locale: patch.locale === 'en' ? 'en' : 'vi' } : {}),
+      ...(patch.password !== undefined ? { password_hash: await hashPassword(patch.password) } : {}),
+      search_text: foldForSearch(`${displayName} ${user.email ?? ''} ${user.phone ?? ''}`),
+    });
+    await recordAudit(trx, caller, {
+      action: 'identity.user.update',
+      objectType: 'user',
+      objectId: id,
+      organisationId: user.organisationId,
+      change: visible,
+      detail: { fields: Object.keys(patch).sort() },
+    });
   });
   if (patch.status === 'disabled' || patch.password !== undefined) await repo.deleteUserSessions(db, id);
   return getUser(db, caller, id);
@@ -449,14 +575,23 @@ export async function grantDelegation(
   });
   if (input.permissions.length === 0) throw invalid('permissions', 'Give at least one permission');
   const id = randomUUID();
-  await repo.insertDelegation(db, {
-    id,
-    provider_organisation_id: provider.id,
-    organisation_id: organisationId,
-    permissions: [...new Set(input.permissions)],
-    scope: { productIds: input.productIds ?? [], locationIds: input.locationIds ?? [] },
-    valid_until: input.validUntil ?? null,
-    created_by: caller.kind === 'user' ? caller.userId : null,
+  await db.transaction().execute(async (trx) => {
+    await repo.insertDelegation(trx, {
+      id,
+      provider_organisation_id: provider.id,
+      organisation_id: organisationId,
+      permissions: [...new Set(input.permissions)],
+      scope: { productIds: input.productIds ?? [], locationIds: input.locationIds ?? [] },
+      valid_until: input.validUntil ?? null,
+      created_by: caller.kind === 'user' ? caller.userId : null,
+    });
+    await recordAudit(trx, caller, {
+      action: 'identity.delegation.grant',
+      objectType: 'delegation',
+      objectId: id,
+      organisationId,
+      change: { provider: provider.id, permissions: input.permissions, validUntil: input.validUntil ?? null },
+    });
   });
   return { id };
 }
@@ -485,5 +620,14 @@ export async function revokeDelegation(
   organisationId?: string,
 ): Promise<void> {
   requirePermission(caller, 'keys:manage');
-  if (!(await repo.revokeDelegation(db, targetOrganisation(caller, organisationId), id))) throw notFound('Delegation');
+  const target = targetOrganisation(caller, organisationId);
+  await db.transaction().execute(async (trx) => {
+    if (!(await repo.revokeDelegation(trx, target, id))) throw notFound('Delegation');
+    await recordAudit(trx, caller, {
+      action: 'identity.delegation.revoke',
+      objectType: 'delegation',
+      objectId: id,
+      organisationId: target,
+    });
+  });
 }

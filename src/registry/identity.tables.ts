@@ -66,6 +66,10 @@ export interface ApiKeyTable {
   expires_at: NullableTimestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** After a rotation: the previous secret's hash, accepted until `previous_valid_until`. */
+  previous_secret_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_valid_until: NullableTimestamp;
+  rotated_at: NullableTimestamp;
 }
 
 export interface DelegationTable {

@@ -17,6 +17,7 @@ import {
   type LocationKind,
 } from './registry.rules.ts';
 import { FieldProblems, cleanText, conflict, parseSort, uniqueViolation, type PageRequest } from './validation.ts';
+import { recordAudit } from '../audit/index.ts';
 
 /** Locations: farms, growing areas, ponds, factories, packing houses, warehouses, shops… each with its GLN. */
 
@@ -156,6 +157,13 @@ export async function createLocation(db: Kysely<DB>, caller: Caller, input: Loca
   } catch (e) {
     mapConflict(e);
   }
+  await recordAudit(db, caller, {
+    action: 'registry.location.create',
+    objectType: 'location',
+    objectId: id,
+    organisationId,
+    change: row,
+  });
   return toLocation((await repo.findLocation(db, id))!);
 }
 
@@ -211,6 +219,14 @@ export async function updateLocation(
   } catch (e) {
     mapConflict(e);
   }
+  await recordAudit(db, caller, {
+    action: 'registry.location.update',
+    objectType: 'location',
+    objectId: id,
+    organisationId: existing.organisation_id,
+    change: { ...row, status },
+    detail: { fields: Object.keys(patch).sort() },
+  });
   return toLocation((await repo.findLocation(db, id))!);
 }
 

@@ -18,6 +18,7 @@ import {
 } from './registry.rules.ts';
 import { parseTaxCode } from './tax-code.ts';
 import { FieldProblems, cleanText, conflict, parseSort, uniqueViolation, type PageRequest } from './validation.ts';
+import { recordAudit } from '../audit/index.ts';
 
 /** Organisations: businesses, cooperatives, households, the provincial authority and solution providers. */
 
@@ -198,6 +199,13 @@ export async function createOrganisation(
   } catch (e) {
     mapConflict(e);
   }
+  await recordAudit(db, caller, {
+    action: 'registry.organisation.create',
+    objectType: 'organisation',
+    objectId: id,
+    organisationId: id,
+    change: row,
+  });
   return toOrganisation((await repo.findOrganisation(db, id))!);
 }
 
@@ -275,6 +283,14 @@ export async function updateOrganisation(
   } catch (e) {
     mapConflict(e);
   }
+  await recordAudit(db, caller, {
+    action: 'registry.organisation.update',
+    objectType: 'organisation',
+    objectId: id,
+    organisationId: id,
+    change: row,
+    detail: { fields: Object.keys(patch).sort() },
+  });
   return toOrganisation((await repo.findOrganisation(db, id))!);
 }
 

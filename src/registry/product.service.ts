@@ -20,6 +20,7 @@ import {
   type CertificationKind,
 } from './registry.rules.ts';
 import { FieldProblems, cleanText, conflict, parseSort, uniqueViolation, type PageRequest } from './validation.ts';
+import { recordAudit } from '../audit/index.ts';
 
 /** Products (trade items identified by GTIN), their images and certifications. */
 
@@ -244,6 +245,13 @@ export async function createProduct(db: Kysely<DB>, caller: Caller, input: Produ
       ...certificationRow(c),
     });
   }
+  await recordAudit(db, caller, {
+    action: 'registry.product.create',
+    objectType: 'product',
+    objectId: id,
+    organisationId,
+    change: { ...row, certifications: input.certifications ?? [] },
+  });
   return loadProduct(db, id);
 }
 
@@ -300,6 +308,14 @@ export async function updateProduct(
   } catch (e) {
     mapConflict(e);
   }
+  await recordAudit(db, caller, {
+    action: 'registry.product.update',
+    objectType: 'product',
+    objectId: id,
+    organisationId: existing.organisation_id,
+    change: { ...row, status },
+    detail: { fields: Object.keys(patch).sort() },
+  });
   return loadProduct(db, id);
 }
 
@@ -456,5 +472,13 @@ export async function setProductStandard(
 ): Promise<ProductStandardView> {
   const row = await writableProduct(db, caller, id);
   const by = caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : null;
-  return standardView(await bindProductStandard(db, row.id, standardId, by));
+  const bound = await bindProductStandard(db, row.id, standardId, by);
+  await recordAudit(db, caller, {
+    action: 'registry.product.standard',
+    objectType: 'product',
+    objectId: row.id,
+    organisationId: row.organisation_id,
+    change: { standardId },
+  });
+  return standardView(bound);
 }

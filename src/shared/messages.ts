@@ -8,6 +8,7 @@ import { notificationsEn, notificationsVi } from '../notifications/notifications
 import { resolverEn, resolverVi } from '../resolver/resolver.messages.ts';
 import { labelsEn, labelsVi } from '../labels/labels.messages.ts';
 import { standardsEn, standardsVi } from '../standards/standards.messages.ts';
+import { auditEn, auditVi } from '../audit/audit.messages.ts';
 import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
@@ -148,6 +149,7 @@ const vi = {
   ...standardsVi,
   ...insightsVi,
 } as const;
+  ...auditVi,
 
 export type MessageKey = keyof typeof vi;
 
@@ -289,6 +291,7 @@ const en: Record<MessageKey, string> = {
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };
+  ...auditEn,
 
 export function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(vi, key);

@@ -16,6 +16,7 @@ import { masterDataFor } from './location-master.ts';
 import type { ComplianceFinding, ComplianceResult, StandardProfile } from './profile.ts';
 import { validateProfile } from './profile.schema.ts';
 import * as repo from './standards.repository.ts';
+import { recordAudit } from '../audit/index.ts';
 
 /**
  * Base standards: the province authors profile documents as drafts, publishes them (superseding the previous
@@ -103,7 +104,14 @@ export async function createDraft(db: Kysely<DB>, caller: Caller, document: unkn
     });
   }
   const by = caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : null;
-  return detail(await repo.insertDraft(db, profile, by));
+  const created = await repo.insertDraft(db, profile, by);
+  await recordAudit(db, caller, {
+    action: 'standards.draft.create',
+    objectType: 'standard',
+    objectId: created.id,
+    change: profile,
+  });
+  return detail(created);
 }
 
 export async function updateDraft(
@@ -124,6 +132,12 @@ export async function updateDraft(
   }
   const updated = await repo.updateDraft(db, id, profile);
   if (!updated) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
+  await recordAudit(db, caller, {
+    action: 'standards.draft.update',
+    objectType: 'standard',
+    objectId: id,
+    change: profile,
+  });
   return detail(updated);
 }
 
@@ -135,6 +149,12 @@ export async function publishStandard(db: Kysely<DB>, caller: Caller, id: string
     throw new AppError('conflict', `Standard ${id} is ${row.status}; only a draft is published`);
   const published = await repo.publish(db, id, row.profile_id);
   if (!published) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
+  await recordAudit(db, caller, {
+    action: 'standards.publish',
+    objectType: 'standard',
+    objectId: id,
+    change: { id, profileId: row.profile_id, version: row.version },
+  });
   return detail(published);
 }
 
