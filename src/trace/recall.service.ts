@@ -434,12 +434,6 @@ export async function recordRecallAction(
             : null,
       recorded_at: new Date(),
     });
-  };
-  if (db.isTransaction) await write(db as Transaction<DB>);
-  else await db.transaction().execute(write);
-  return getRecall(db, caller, id);
-}
-
     await recordAudit(trx, caller, {
       action: 'trace.recall.action',
       objectType: 'recall',
@@ -447,6 +441,12 @@ export async function recordRecallAction(
       organisationId: own,
       change: input,
     });
+  };
+  if (db.isTransaction) await write(db as Transaction<DB>);
+  else await db.transaction().execute(write);
+  return getRecall(db, caller, id);
+}
+
 /** An affected organisation acknowledges the recall (again: the note is updated, the first time kept). */
 export async function acknowledgeRecall(
   db: Kysely<DB>,
@@ -482,130 +482,31 @@ export async function acknowledgeRecall(
     .where('acknowledged_at', 'is', null)
     .executeTakeFirst();
   if (!waiting) await recordStep(db, id, 'acknowledged');
-  return getRecall(db, caller, id);
-}
-
-/** The opener or the province closes a recall. */
-export async function closeRecall(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
-  requirePermission(caller, 'recall:manage');
   await recordAudit(db, caller, {
     action: 'trace.recall.acknowledge',
     objectType: 'recall',
     objectId: id,
     organisationId: own,
   });
+  return getRecall(db, caller, id);
+}
+
+/** The opener or the province closes a recall. */
+export async function closeRecall(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
+  requirePermission(caller, 'recall:manage');
   const { recall, full, opener } = await loadVisible(db, caller, id);
   if (!full && !opener)
     throw new AppError('forbidden', 'Only the organisation that opened the recall, or the province, closes it');
   if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed already');
   const closedAt = new Date();
-  await db.transaction().execute(async (trx) => {
-    const closed = await trx
-      .updateTable('recall')
-      .set({ status: 'closed', closed_at: closedAt })
-      .where('id', '=', id)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    if (Number(closed.numUpdatedRows) === 0) throw new AppError('conflict', 'The recall is closed already');
-    await recordStep(trx, id, 'closed', closedAt);
-    await recordAudit(trx, caller, {
-      action: 'trace.recall.close',
-      objectType: 'recall',
-      objectId: id,
-      organisationId: recall.organisation_id,
-    });
-    if (recall.mock) return;
-    const announce = {
-      kind: 'recall.closed',
-      titleKey: 'trace.notification.recallClosed',
-      params: {
-        lots: lotNames(recall.lots, recall.impact as RecallImpact).slice(0, 300),
-        reason: recall.reason.slice(0, 300),
-      },
-      link: `/app/recalls/${id}`,
-      payload: { recallId: id, lots: [...recall.lots], closedAt: closedAt.toISOString() },
-    };
-    for (const a of acks)
-      if (a.organisation_id !== recall.organisation_id)
-        await notify(trx, { ...announce, organisationId: a.organisation_id });
-    if (recall.organisation_id !== null) await notify(trx, { ...announce, organisationId: null });
+  await db.updateTable('recall').set({ status: 'closed', closed_at: closedAt }).where('id', '=', id).execute();
+  await recordStep(db, id, 'closed', closedAt);
+  await recordAudit(db, caller, {
+    action: 'trace.recall.close',
+    objectType: 'recall',
+    objectId: id,
+    organisationId: recall.organisation_id,
   });
-  return getRecall(db, caller, id);
-}
-
-/**
- * Brings a recall's impact up to date with the events recorded since it was computed (a late shipment of a recalled
- * lot, a product made from it): the lots and organisations it now reaches are added — never removed — and the
- * organisations newly reached are told as the first ones were. Runs as a job after captures that touch a lot of an
- * open recall, and on demand; running it twice changes nothing. Returns how many lots and organisations were added.
- */
-export async function extendRecallImpact(db: Kysely<DB>, id: string): Promise<{ lots: number; organisations: number }> {
-  const before = await db.selectFrom('recall').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!before || before.status !== 'open') return { lots: 0, organisations: 0 };
-  const impact = await recallImpact(db, before.lots);
-  return db.transaction().execute(async (trx) => {
-    // The row lock orders this against a close and against another extension of the same recall.
-    const recall = await trx.selectFrom('recall').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!recall || recall.status !== 'open') return { lots: 0, organisations: 0 };
-    const stored = recall.impact as RecallImpact;
-    const knownLots = new Set(stored.lots.map((l) => l.identifier));
-    const known = new Set(
-      (await trx.selectFrom('recall_organisation').select('organisation_id').where('recall_id', '=', id).execute()).map(
-        (r) => r.organisation_id,
-      ),
-    );
-    const merged: RecallImpact = {
-      lots: [...stored.lots, ...impact.lots.filter((l) => !knownLots.has(l.identifier))].sort(
-        (a, b) => a.depth - b.depth || a.identifier.localeCompare(b.identifier),
-      ),
-      organisations: [
-        ...stored.organisations,
-        ...impact.organisations.filter((o) => !stored.organisations.some((s) => s.id === o.id)),
-      ].sort((a, b) => a.name.localeCompare(b.name)),
-      locations: [...new Set([...stored.locations, ...impact.locations])].sort(),
-    };
-    const addedLots = merged.lots.length - stored.lots.length;
-    const reached = impact.organisations.map((o) => o.id).filter((o) => !known.has(o));
-    if (addedLots === 0 && reached.length === 0 && merged.locations.length === stored.locations.length)
-      return { lots: 0, organisations: 0 };
-    await trx
-      .updateTable('recall')
-      .set({ impact: JSON.stringify(merged) })
-      .where('id', '=', id)
-      .execute();
-    await insertRecallLots(
-      trx,
-      id,
-      recall.lots,
-      merged.lots.map((l) => l.identifier),
-    );
-    if (reached.length > 0) {
-      await trx
-        .insertInto('recall_organisation')
-        .values(reached.map((organisation_id) => ({ recall_id: id, organisation_id })))
-        .onConflict((oc) => oc.columns(['recall_id', 'organisation_id']).doNothing())
-        .execute();
-      if (!recall.mock) {
-        const announce = recallAnnouncement(id, recall.reason, recall.severity as RecallSeverity, recall.lots, merged);
-        for (const organisationId of reached)
-          if (organisationId !== recall.organisation_id) await notify(trx, { ...announce, organisationId });
-      }
-    }
-    return { lots: addedLots, organisations: reached.length };
-  });
-}
-
-/** The opener or the province brings a recall's impact up to date now (see `extendRecallImpact`). */
-export async function refreshRecallImpact(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
-  requirePermission(caller, 'recall:manage');
-  const { recall, full, opener } = await loadVisible(db, caller, id);
-  if (!full && !opener)
-    throw new AppError(
-      'forbidden',
-      'Only the organisation that opened the recall, or the province, updates its impact',
-    );
-  if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed');
-  await extendRecallImpact(db, id);
   return getRecall(db, caller, id);
 }
 
