@@ -31,6 +31,14 @@ const SCREENS = [
   { name: 'thu-hoi', user: 'sen-tinh-tam', path: '/app/recalls', ready: 'Thu hồi' },
   { name: 'tieu-chuan', user: 'so-khcn', path: '/app/standards', ready: 'tccs-hue-lotus' },
   { name: 'to-chuc', user: 'so-khcn', path: '/app/organisations', ready: 'Hợp tác xã Sen Huế Tịnh Tâm' },
+  { name: 'ho-so-to-chuc', user: 'sen-tinh-tam', path: '/app/settings', ready: 'Mã số thuế' },
+  { name: 'nguoi-dung', user: 'sen-tinh-tam', path: '/app/settings?tab=users', ready: 'Thêm người dùng' },
+  { name: 'khoa-api', user: 'sen-tinh-tam', path: '/app/settings?tab=keys', ready: 'Tạo khóa API' },
+  { name: 'uy-quyen', user: 'sen-tinh-tam', path: '/app/settings?tab=delegations', ready: 'Ủy quyền' },
+  { name: 'chi-tiet-san-pham', user: 'sen-tinh-tam', path: '/app/products/{hat-sen}', ready: 'Chứng nhận' },
+  { name: 'lo-hang', user: 'sen-tinh-tam', path: '/app/lots?gtin={hat-sen-gtin}&lot=HS-2606', ready: 'TT-2606-A' },
+  { name: 'canh-bao', user: 'sen-tinh-tam', path: '/app/alerts', ready: 'Cảnh báo quét mã' },
+  { name: 'tap-huan', user: 'so-khcn', path: '/app/trainings', ready: 'Thêm lớp tập huấn' },
 ] as const;
 
 async function main(): Promise<void> {
@@ -43,7 +51,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const lotus = await database.db
     .selectFrom('product')
-    .select('id')
+    .select(['id', 'gtin'])
     .where('name', '=', 'Hạt sen Huế Tịnh Tâm sấy khô')
     .executeTakeFirstOrThrow();
   const browser = await launchChromium();
@@ -61,7 +69,7 @@ async function main(): Promise<void> {
           await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
         }
         for (const screen of SCREENS.filter((s) => s.user === user)) {
-          await page.goto(`${base}${screen.path.replace('{hat-sen}', lotus.id)}`);
+          await page.goto(`${base}${screen.path.replace('{hat-sen}', lotus.id).replace('{hat-sen-gtin}', lotus.gtin)}`);
           await page.getByText(screen.ready).first().waitFor();
           await page.waitForLoadState('networkidle');
           const file = path.join(OUT, `${screen.name}-${widthName}.png`);

@@ -15,10 +15,11 @@ import {
   SettingOutlined,
   ShoppingOutlined,
   SafetyCertificateOutlined,
+  BarChartOutlined,
 } from '@ant-design/icons';
 import { Alert, Badge, Button, Drawer, Grid, Layout, Menu, Select, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
-import { Link, useLocation } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useOnline } from '../hooks.ts';
 import { useI18n, type Language } from '../i18n/index.tsx';
 import { useOutbox } from '../offline/outbox-context.tsx';
@@ -37,6 +38,7 @@ function useMenuItems(): Item[] {
     label: <Link to={to}>{label}</Link>,
   });
   const items: Item[] = [link('/', t('nav.home'), <HomeOutlined />)];
+  items.push(link('/insights', t('nav.insights'), <BarChartOutlined />));
   if (province) {
     items.push(link('/organisations', t('nav.organisations'), <ApartmentOutlined />));
     items.push(link('/standards', t('nav.standards'), <SafetyCertificateOutlined />));
@@ -78,6 +80,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const wide = screens.lg === true;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const location = useLocation();
+  const navigate = useNavigate();
   const online = useOnline();
   const items = useMenuItems();
   const selected = '/' + (location.pathname.split('/')[1] ?? '');
@@ -126,7 +129,11 @@ export function Shell({ children }: { children: ReactNode }) {
         />
         <Button
           icon={<LogoutOutlined />}
-          onClick={() => void session.signOut()}
+          onClick={() => {
+            // The next person to sign in on this device starts at the home page, not on this screen.
+            void navigate('/', { replace: true });
+            void session.signOut();
+          }}
           aria-label={t('app.signOut')}
           title={t('app.signOut')}
         >
