@@ -192,9 +192,9 @@ export interface StoreResult {
   readonly stored: number;
   readonly duplicates: number;
   readonly eventIds: readonly string[];
-  readonly errors: readonly CaptureError[];
   /** The CBV event hashes of the captured events, in document order (the audit log records their digest). */
   readonly eventHashes: readonly string[];
+  readonly errors: readonly CaptureError[];
   /** The organisations that may see the stored events (for subscriptions). */
   readonly organisations: readonly string[];
 }
@@ -311,8 +311,8 @@ export async function storeEvents(
     stored: inserted.size,
     duplicates: prepared.length - inserted.size - errors.length,
     eventIds: prepared.map((p) => p.eventId),
-    errors,
     eventHashes: prepared.map((p) => p.hash),
+    errors,
     organisations: [...new Set(rows.filter((r) => inserted.has(r.eventHash)).flatMap((r) => r.visibleTo))],
   };
 }
@@ -364,12 +364,12 @@ export async function processCaptureJob(payload: unknown, context: JobContext): 
         await enqueueStreamDispatch(trx, result.organisations);
         for (const extension of CAPTURE_EXTENSIONS) await extension.stored(trx, stored.events, result);
       }
-      await context.complete(trx);
       await recordAudit(
         trx,
         actorFromReference(job.captured_by, job.via_organisation_id ?? job.organisation_id),
         captureAudit(job.id, job.organisation_id, job.channel, result),
       );
+      await context.complete(trx);
     });
   } catch (e) {
     if (!(e instanceof RollbackCapture) || failure === null) {
@@ -455,11 +455,10 @@ export async function captureWithin(trx: Transaction<DB>, caller: Caller, input:
     await enqueueStreamDispatch(trx, result.organisations);
     for (const extension of CAPTURE_EXTENSIONS) await extension.stored(trx, parsed.events, result);
   }
-  return result;
   await recordAudit(trx, caller, captureAudit(null, acting.organisationId, input.channel ?? 'api', result));
+  return result;
 }
 
-function mapJob(job: Awaited<ReturnType<typeof repo.listCaptureJobs>>[number]) {
 /** The audit entry of one capture (job or synchronous document): counts and the digest of its event hashes. */
 function captureAudit(captureJobId: string | null, organisationId: string, channel: string, result: StoreResult) {
   return {
@@ -472,6 +471,7 @@ function captureAudit(captureJobId: string | null, organisationId: string, chann
   };
 }
 
+function mapJob(job: Awaited<ReturnType<typeof repo.listCaptureJobs>>[number]) {
   const running = job.status === 'queued' || job.status === 'running';
   return {
     captureID: job.id,

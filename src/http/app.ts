@@ -142,13 +142,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tags start collapsed: with every capability's operations the page is long, and it opens fast this way.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'none' } });
 
+  const rateLimiter = registerRateLimits(app, ctx.config);
   registerAuthentication(app, ctx);
+  rateLimiter.afterAuthentication();
 
   app.get(
     '/health',
-  const rateLimiter = registerRateLimits(app, ctx.config);
     { schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: HealthResponse } } },
-  rateLimiter.afterAuthentication();
     async () => ({ status: 'ok' as const }),
   );
   app.get(

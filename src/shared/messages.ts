@@ -148,8 +148,8 @@ const vi = {
   ...labelsVi,
   ...standardsVi,
   ...insightsVi,
-} as const;
   ...auditVi,
+} as const;
 
 export type MessageKey = keyof typeof vi;
 
@@ -288,10 +288,10 @@ const en: Record<MessageKey, string> = {
   ...labelsEn,
   ...standardsEn,
   ...insightsEn,
+  ...auditEn,
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };
-  ...auditEn,
 
 export function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(vi, key);
