@@ -8,9 +8,15 @@ import {
   seesEverything,
   type Caller,
 } from '../shared/caller.ts';
-import { AppError } from '../shared/errors.ts';
+import type { NationalPortalConfig } from '../config.ts';
+import { enqueueJob, type JobContext } from '../jobs/job.service.ts';
+import { AppError, notFound } from '../shared/errors.ts';
+import { isMessageKey, t, type Locale } from '../shared/messages.ts';
+import { systemClock } from './national/backoff.ts';
+import { nationalPortalClient, type NationalPortalClient } from './national/portal-client.ts';
+import { collectNationalRecords, syncNational } from './national/sync.ts';
 import * as repo from './national.repository.ts';
-import type { NationalRecordKind } from './national.tables.ts';
+import type { NationalOutboxStatus, NationalRecordKind, NationalSyncOutcome } from './national.tables.ts';
 
 /**
  * National platform sync, the service side: health, the sync log, enrolment, retry and resync. The province sees
@@ -101,4 +107,320 @@ export async function nationalSyncHealth(db: Kysely<DB>, caller: Caller): Promis
         }
       : null,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Enrolment, the log, retry and resync
+
+function requireProvince(caller: Caller, write: boolean): void {
+  requireAuthenticated(caller);
+  if (!seesEverything(caller) || !hasPermission(caller, write ? 'province:write' : 'province:read'))
+    throw new AppError('forbidden', 'Only the province manages the national sync');
+}
+
+function actor(caller: Caller): string | null {
+  return caller.kind === 'user'
+    ? `user:${caller.userId}`
+    : caller.kind === 'apiKey'
+      ? `apiKey:${caller.apiKeyId}`
+      : null;
+}
+
+/** Wakes the sync job now (after an enrolment, a retry or a resync). */
+const scheduleSoon = (db: Kysely<DB>, now: Date): Promise<void> => scheduleNationalSync(db, now);
+
+export interface EnrolmentView {
+  readonly organisationId: string;
+  readonly organisationName: string;
+  readonly taxCode: string | null;
+  readonly enabled: boolean;
+  readonly decidedAt: string;
+  readonly portalStatus: string | null;
+  readonly pausedUntil: string | null;
+}
+
+/**
+ * The province enrols an organisation for sync to the national portal (its consent recorded by the province), or
+ * withdraws it: a withdrawn organisation's records stay in the outbox but nothing more is sent.
+ */
+export async function setNationalEnrolment(
+  db: Kysely<DB>,
+  caller: Caller,
+  organisationId: string,
+  enabled: boolean,
+): Promise<EnrolmentView> {
+  requireProvince(caller, true);
+  const org = await repo.organisationSource(db, organisationId);
+  if (!org) throw notFound('Organisation');
+  const now = new Date();
+  await repo.upsertEnrolment(db, {
+    platform: NATIONAL_PORTAL,
+    organisation_id: organisationId,
+    enabled,
+    decided_by: actor(caller),
+    decided_at: now,
+  });
+  if (enabled) await scheduleSoon(db, now);
+  const row = (await repo.listEnrolments(db, NATIONAL_PORTAL, { all: false, organisationId }))[0]!;
+  return enrolmentView(row);
+}
+
+function enrolmentView(r: Awaited<ReturnType<typeof repo.listEnrolments>>[number]): EnrolmentView {
+  return {
+    organisationId: r.organisation_id,
+    organisationName: r.name,
+    taxCode: r.tax_code,
+    enabled: r.enabled,
+    decidedAt: new Date(r.decided_at).toISOString(),
+    portalStatus: r.portal_status,
+    pausedUntil: iso(r.paused_until),
+  };
+}
+
+export async function listNationalEnrolments(db: Kysely<DB>, caller: Caller): Promise<EnrolmentView[]> {
+  return (await repo.listEnrolments(db, NATIONAL_PORTAL, scopeOf(caller))).map(enrolmentView);
+}
+
+/** A sync code's explanation and the fix, in both languages (codes without an entry fall back to UNKNOWN). */
+export function explainNationalCode(code: string | null, locale: Locale): { explanation: string; fix: string } | null {
+  if (code === null) return null;
+  const known = isMessageKey(`federation.national.${code}.explanation`) ? code : 'UNKNOWN';
+  return {
+    explanation: t(locale, `federation.national.${known}.explanation`, { code }),
+    fix: t(locale, `federation.national.${known}.fix`, { code }),
+  };
+}
+
+export interface SyncLogView {
+  readonly id: string;
+  readonly outboxId: string;
+  readonly organisationId: string;
+  readonly organisationName: string;
+  readonly recordKind: NationalRecordKind;
+  readonly recordKey: string;
+  readonly at: string;
+  readonly attempt: number;
+  readonly outcome: NationalSyncOutcome;
+  readonly httpStatus: number | null;
+  readonly code: string | null;
+  /** The platform's own words (or a reference it returned), as received. */
+  readonly detail: string | null;
+  readonly explanation: string | null;
+  readonly fix: string | null;
+}
+
+export async function listNationalSyncLog(
+  db: Kysely<DB>,
+  caller: Caller,
+  options: repo.LogFilter & { limit?: number; offset?: number; locale: Locale },
+): Promise<{ items: SyncLogView[]; total: number; limit: number; offset: number }> {
+  const scope = scopeOf(caller);
+  const limit = Math.max(1, Math.min(options.limit ?? 50, 200));
+  const offset = Math.max(0, options.offset ?? 0);
+  const found = await repo.listLog(db, NATIONAL_PORTAL, scope, options, { limit, offset });
+  return {
+    items: found.rows.map((r) => {
+      const explained = explainNationalCode(r.code, options.locale);
+      return {
+        id: String(r.id),
+        outboxId: r.outbox_id,
+        organisationId: r.organisation_id,
+        organisationName: r.organisation_name,
+        recordKind: r.record_kind,
+        recordKey: r.record_key,
+        at: new Date(r.at).toISOString(),
+        attempt: r.attempt,
+        outcome: r.outcome,
+        httpStatus: r.http_status,
+        code: r.code,
+        detail: r.detail,
+        explanation: explained?.explanation ?? null,
+        fix: explained?.fix ?? null,
+      };
+    }),
+    total: found.total,
+    limit,
+    offset,
+  };
+}
+
+export interface OutboxRecordView {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly organisationName: string;
+  readonly recordKind: NationalRecordKind;
+  readonly recordKey: string;
+  readonly status: NationalOutboxStatus;
+  readonly attempts: number;
+  readonly queuedAt: string;
+  readonly nextAttemptAt: string;
+  readonly lastAttemptAt: string | null;
+  readonly sentAt: string | null;
+  readonly code: string | null;
+  readonly httpStatus: number | null;
+  readonly detail: string | null;
+  /** The platform's identifier, or for a chain the trace code its first event created. */
+  readonly portalRef: string | null;
+  readonly explanation: string | null;
+  readonly fix: string | null;
+}
+
+function outboxView(r: repo.OutboxRow & { organisation_name: string }, locale: Locale): OutboxRecordView {
+  const explained = explainNationalCode(r.last_code, locale);
+  return {
+    id: r.id,
+    organisationId: r.organisation_id,
+    organisationName: r.organisation_name,
+    recordKind: r.record_kind,
+    recordKey: r.record_key,
+    status: r.status,
+    attempts: r.attempts,
+    queuedAt: new Date(r.queued_at).toISOString(),
+    nextAttemptAt: new Date(r.next_attempt_at).toISOString(),
+    lastAttemptAt: iso(r.last_attempt_at),
+    sentAt: iso(r.sent_at),
+    code: r.last_code,
+    httpStatus: r.last_http_status,
+    detail: r.last_detail,
+    portalRef: r.portal_ref,
+    explanation: explained?.explanation ?? null,
+    fix: explained?.fix ?? null,
+  };
+}
+
+/** The records in the outbox and their sync status (the caller's own for a business). */
+export async function listNationalRecords(
+  db: Kysely<DB>,
+  caller: Caller,
+  options: {
+    status?: NationalOutboxStatus | undefined;
+    recordKind?: NationalRecordKind | undefined;
+    limit?: number;
+    offset?: number;
+    locale: Locale;
+  },
+): Promise<{ items: OutboxRecordView[]; total: number; limit: number; offset: number }> {
+  const scope = scopeOf(caller);
+  const limit = Math.max(1, Math.min(options.limit ?? 50, 200));
+  const offset = Math.max(0, options.offset ?? 0);
+  const found = await repo.listOutbox(db, NATIONAL_PORTAL, scope, options, { limit, offset });
+  return { items: found.rows.map((r) => outboxView(r, options.locale)), total: found.total, limit, offset };
+}
+
+/**
+ * The province sends one record again now: a failed one after its fix, or a sent one to refresh the portal's copy
+ * (the portal's keys make it an update). Its attempts start over.
+ */
+export async function retryNationalRecord(
+  db: Kysely<DB>,
+  caller: Caller,
+  id: string,
+  locale: Locale,
+): Promise<OutboxRecordView> {
+  requireProvince(caller, true);
+  const row = await repo.findOutbox(db, id);
+  if (!row || row.platform !== NATIONAL_PORTAL) throw notFound('Sync record');
+  const now = new Date();
+  await repo.requeueOutbox(db, id, {
+    record_key: row.record_key,
+    depends_on: row.depends_on,
+    payload_hash: row.payload_hash,
+    status: 'pending',
+    queued_at: now,
+    last_code: null,
+    last_detail: null,
+  });
+  await repo.updateEnrolment(db, NATIONAL_PORTAL, row.organisation_id, { paused_until: null });
+  await scheduleSoon(db, now);
+  const found = await repo.listOutbox(
+    db,
+    NATIONAL_PORTAL,
+    { all: false, organisationId: row.organisation_id },
+    {},
+    {
+      limit: 100000,
+      offset: 0,
+    },
+  );
+  return outboxView(
+    found.rows.find((r) => r.id === id)!,
+    locale,
+  );
+}
+
+/**
+ * The province queues every record of one enrolled organisation (or of all) again: a full resync. Re-sending is
+ * safe: every record is keyed by the portal's own key.
+ */
+export async function resyncNational(
+  db: Kysely<DB>,
+  caller: Caller,
+  organisationId: string | undefined,
+): Promise<{ queued: number; invalid: number }> {
+  requireProvince(caller, true);
+  if (organisationId !== undefined) {
+    const enrolment = await repo.findEnrolment(db, NATIONAL_PORTAL, organisationId);
+    if (!enrolment?.enabled) throw new AppError('conflict', 'The organisation is not enrolled for the national sync');
+  }
+  const now = new Date();
+  const result = await collectNationalRecords(db, {
+    platform: NATIONAL_PORTAL,
+    clock: () => now,
+    publicUrl: loadConfig().publicUrl,
+    force: true,
+    ...(organisationId === undefined ? {} : { organisationId }),
+  });
+  await scheduleSoon(db, now);
+  return { queued: result.queued, invalid: result.invalid };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The background job
+
+export const NATIONAL_SYNC_KIND = 'federation.national.sync';
+
+let portal: { key: string; client: NationalPortalClient } | undefined;
+
+/** The configured portal client, kept across runs so its token is reused until it is about to expire. */
+function configuredPortal(config: NationalPortalConfig): NationalPortalClient {
+  const key = `${config.baseUrl}\n${config.clientId}\n${config.clientSecret}\n${config.timeoutMs}`;
+  if (portal?.key !== key) portal = { key, client: nationalPortalClient({ config, clock: systemClock }) };
+  return portal.client;
+}
+
+/** Enqueues a sync run at `at` (rounded up to 10 s, so runs asked for together collapse into one job). */
+export async function scheduleNationalSync(db: Kysely<DB>, at: Date): Promise<void> {
+  const rounded = new Date(Math.ceil(at.getTime() / 10_000) * 10_000);
+  await enqueueJob(
+    db,
+    NATIONAL_SYNC_KIND,
+    {},
+    {
+      runAfter: rounded,
+      dedupeKey: `${NATIONAL_SYNC_KIND}:${rounded.toISOString()}`,
+      maxAttempts: 3,
+    },
+  );
+}
+
+/**
+ * Job: one sync run with the configured portal (nothing when it is not configured or nobody is enrolled), then
+ * the next run: when the platform's pause ends or the next record is due, at the latest after the sync interval.
+ */
+export async function runNationalSyncJob(_payload: unknown, context: JobContext): Promise<void> {
+  const config = loadConfig();
+  if (config.nationalPortal === undefined) return;
+  const db = context.db;
+  if ((await repo.enrolledOrganisations(db, NATIONAL_PORTAL)).length === 0) return;
+  const result = await syncNational(db, {
+    platform: configuredPortal(config.nationalPortal),
+    clock: systemClock,
+    publicUrl: config.publicUrl,
+  });
+  const now = Date.now();
+  const interval = now + config.nationalSyncIntervalSeconds * 1000;
+  const last = result.passes.at(-1);
+  const due = last?.pausedUntil ?? (await repo.nextDueAt(db, NATIONAL_PORTAL));
+  const next = due === null ? interval : Math.min(interval, Math.max(now + 10_000, due.getTime()));
+  await scheduleNationalSync(db, new Date(next));
 }

@@ -16,6 +16,7 @@ import {
 import { processLotRefreshJob, REFRESH_LOTS_JOB_KIND } from '../standards/index.ts';
 import { checkScans } from '../resolver/alerts.service.ts';
 import { SCAN_CHECK_KIND } from '../resolver/scan-log.ts';
+import { NATIONAL_SYNC_KIND, runNationalSyncJob } from '../federation/national.service.ts';
 import { CONNECTOR_POLL_KIND, pollConnectorJob } from '../federation/connector.service.ts';
 import { INSIGHTS_REFRESH_KIND, INSIGHTS_REPORT_KIND, runRefreshJob, runReportJob } from '../insights/index.ts';
 import type { JobHandler } from './job.service.ts';
@@ -30,6 +31,7 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [EMAIL_SEND_KIND]: sendNotificationEmail,
   [WEBHOOK_DELIVER_KIND]: deliverNotificationWebhook,
   [SCAN_CHECK_KIND]: checkScans,
+  [NATIONAL_SYNC_KIND]: runNationalSyncJob,
   [CONNECTOR_POLL_KIND]: pollConnectorJob,
   [INSIGHTS_REFRESH_KIND]: runRefreshJob,
   [INSIGHTS_REPORT_KIND]: runReportJob,

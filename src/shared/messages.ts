@@ -8,6 +8,7 @@ import { notificationsEn, notificationsVi } from '../notifications/notifications
 import { resolverEn, resolverVi } from '../resolver/resolver.messages.ts';
 import { labelsEn, labelsVi } from '../labels/labels.messages.ts';
 import { standardsEn, standardsVi } from '../standards/standards.messages.ts';
+import { federationEn, federationVi } from '../federation/federation.messages.ts';
 import { auditEn, auditVi } from '../audit/audit.messages.ts';
 import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
 
@@ -147,6 +148,7 @@ const vi = {
   ...resolverVi,
   ...labelsVi,
   ...standardsVi,
+  ...federationVi,
   ...insightsVi,
   ...auditVi,
 } as const;
@@ -287,6 +289,7 @@ const en: Record<MessageKey, string> = {
   ...resolverEn,
   ...labelsEn,
   ...standardsEn,
+  ...federationEn,
   ...insightsEn,
   ...auditEn,
 };
