@@ -155,7 +155,10 @@ function Lot({ gtin, lot }: { gtin: string; lot: string }) {
             type={r.status === 'closed' ? 'info' : 'error'}
             showIcon
             title={t(r.mock ? 'lot.recall.mock' : 'lot.recall.real', { reason: r.reason })}
-            description={t('lot.recall.since', { date: dateTime(r.openedAt), status: r.status })}
+            description={t('lot.recall.since', {
+              date: dateTime(r.openedAt),
+              status: t(r.status === 'closed' ? 'recalls.status.closed' : 'recalls.status.open'),
+            })}
             action={<Link to={`/recalls/${encodeURIComponent(r.id)}`}>{t('lot.recall.open')}</Link>}
           />
         ))
@@ -289,7 +292,10 @@ function Compliance({
             <ul className="plain-list">
               {shown.findings.map((f, i) => (
                 <li key={`${f.code}-${i}`}>
-                  <Tag color={f.severity === 'error' ? 'red' : 'gold'}>{f.severity}</Tag> {f.message}
+                  <Tag color={f.severity === 'error' ? 'red' : 'gold'}>
+                    {t(f.severity === 'error' ? 'lot.finding.error' : 'lot.finding.warning')}
+                  </Tag>{' '}
+                  {f.message}
                 </li>
               ))}
             </ul>
