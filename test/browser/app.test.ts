@@ -112,7 +112,7 @@ describe('back-office app', { timeout: 240_000 }, () => {
     const { page, errors } = await signIn('sen-tinh-tam');
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'Ghi sự kiện' }).waitFor();
-    expect(await nav.getByRole('link', { name: 'Tổ chức' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Tổ chức', exact: true }).count()).toBe(0);
     await page.getByText('Hợp tác xã Sen Huế Tịnh Tâm').first().waitFor();
 
     await choose(page, 'Ngôn ngữ', 'English');
@@ -129,7 +129,7 @@ describe('back-office app', { timeout: 240_000 }, () => {
     expect(errors).toEqual([]);
 
     const province = await signIn('so-khcn');
-    await province.page.getByRole('navigation').getByRole('link', { name: 'Tổ chức' }).waitFor();
+    await province.page.getByRole('navigation').getByRole('link', { name: 'Tổ chức', exact: true }).waitFor();
     expect(await province.page.getByRole('navigation').getByRole('link', { name: 'Ghi sự kiện' }).count()).toBe(0);
   });
 
