@@ -28,6 +28,8 @@ import { resolverApiRoutes, resolverRoutes } from '../resolver/resolver.routes.t
 import { connectorRoutes } from '../federation/connector.routes.ts';
 import { crossNodeRoutes } from '../federation/cross-node.routes.ts';
 import { providerRoutes } from '../federation/provider.routes.ts';
+import { openDataRoutes } from '../federation/open-data.routes.ts';
+import { embedRoutes } from '../portal/embed.routes.ts';
 import { insightsRoutes } from '../insights/insights.routes.ts';
 
 export interface BuildOptions {
@@ -52,6 +54,8 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: crossNodeRoutes },
   { prefix: '/api', plugin: auditRoutes },
   { prefix: '/api', plugin: providerRoutes },
+  { prefix: '', plugin: openDataRoutes },
+  { prefix: '', plugin: embedRoutes },
   { prefix: '/api', plugin: insightsRoutes },
 ];
 

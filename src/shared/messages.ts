@@ -8,6 +8,7 @@ import { notificationsEn, notificationsVi } from '../notifications/notifications
 import { resolverEn, resolverVi } from '../resolver/resolver.messages.ts';
 import { labelsEn, labelsVi } from '../labels/labels.messages.ts';
 import { standardsEn, standardsVi } from '../standards/standards.messages.ts';
+import { connectorsEn, connectorsVi } from '../federation/connector.messages.ts';
 import { federationEn, federationVi } from '../federation/federation.messages.ts';
 import { auditEn, auditVi } from '../audit/audit.messages.ts';
 import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
@@ -148,6 +149,7 @@ const vi = {
   ...resolverVi,
   ...labelsVi,
   ...standardsVi,
+  ...connectorsVi,
   ...federationVi,
   ...insightsVi,
   ...auditVi,
@@ -289,6 +291,7 @@ const en: Record<MessageKey, string> = {
   ...resolverEn,
   ...labelsEn,
   ...standardsEn,
+  ...connectorsEn,
   ...federationEn,
   ...insightsEn,
   ...auditEn,
