@@ -14,6 +14,7 @@ import {
 } from '../shared/caller.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { standardsCaptureExtension } from '../standards/index.ts';
+import { traceCaptureExtension } from '../trace/recall-follow.ts';
 import { actorFromReference, recordAudit } from '../audit/index.ts';
 import { recordLotGraph } from '../trace/trace.repository.ts';
 import * as repo from './capture.repository.ts';
@@ -74,7 +75,7 @@ export interface CaptureExtension {
   jobStatus(db: Kysely<DB>, captureJobIds: readonly string[]): Promise<ReadonlyMap<string, Record<string, unknown>>>;
 }
 
-const CAPTURE_EXTENSIONS: readonly CaptureExtension[] = [standardsCaptureExtension];
+const CAPTURE_EXTENSIONS: readonly CaptureExtension[] = [standardsCaptureExtension, traceCaptureExtension];
 
 interface CapturePayload {
   events: EpcisEvent[];

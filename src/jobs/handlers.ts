@@ -19,11 +19,13 @@ import { SCAN_CHECK_KIND } from '../resolver/scan-log.ts';
 import { NATIONAL_SYNC_KIND, runNationalSyncJob } from '../federation/national.service.ts';
 import { CONNECTOR_POLL_KIND, pollConnectorJob } from '../federation/connector.service.ts';
 import { INSIGHTS_REFRESH_KIND, INSIGHTS_REPORT_KIND, runRefreshJob, runReportJob } from '../insights/index.ts';
+import { RECALL_IMPACT_KIND, runRecallImpactJob } from '../trace/recall-follow.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [CAPTURE_JOB_KIND]: processCaptureJob,
+  [RECALL_IMPACT_KIND]: runRecallImpactJob,
   [SUBSCRIPTION_DISPATCH_KIND]: dispatchStreamSubscriptions,
   [SUBSCRIPTION_DELIVER_KIND]: deliverSubscription,
   [SUBSCRIPTION_SCHEDULE_KIND]: runScheduledSubscription,
@@ -32,7 +34,7 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [WEBHOOK_DELIVER_KIND]: deliverNotificationWebhook,
   [SCAN_CHECK_KIND]: checkScans,
   [NATIONAL_SYNC_KIND]: runNationalSyncJob,
-  [CONNECTOR_POLL_KIND]: pollConnectorJob,
   [INSIGHTS_REFRESH_KIND]: runRefreshJob,
   [INSIGHTS_REPORT_KIND]: runReportJob,
+  [CONNECTOR_POLL_KIND]: pollConnectorJob,
 };

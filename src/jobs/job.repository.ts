@@ -30,6 +30,22 @@ export async function insertJob(
   return existing.id;
 }
 
+export async function deleteQueuedJobs(
+  db: Kysely<DB>,
+  kind: string,
+  payload: Record<string, unknown>,
+  exceptId: string,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('job')
+    .where('kind', '=', kind)
+    .where('status', '=', 'queued')
+    .where('id', '<>', exceptId)
+    .where(sql<boolean>`payload @> ${JSON.stringify(payload)}::jsonb`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /**
  * Claims the next runnable job of the given kinds: a queued job whose time has come, or a running job whose lease
  * expired (its worker died). SKIP LOCKED lets several workers claim concurrently without waiting on each other.

@@ -254,6 +254,18 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
   return getRecall(db, caller, id);
 }
 
+/** The recalled lots as people name them: product name, lot and GTIN. */
+function lotNames(lots: readonly string[], impact: RecallImpact): string {
+  return lots
+    .map((l) => {
+      const found = impact.lots.find((x) => x.identifier === l);
+      const { gtin, lot } = identifierKeyParts(l);
+      const code = gtin && lot ? `${lot} (GTIN ${gtin})` : l;
+      return found?.productName ? `${found.productName} ${code}` : code;
+    })
+    .join(', ');
+}
+
 /** The notification of a real recall (the organisation is set per recipient). */
 function recallAnnouncement(
   id: string,
@@ -262,16 +274,10 @@ function recallAnnouncement(
   lots: readonly string[],
   impact: RecallImpact,
 ) {
-  const names = lots.map((l) => {
-    const found = impact.lots.find((x) => x.identifier === l);
-    const { gtin, lot } = identifierKeyParts(l);
-    const code = gtin && lot ? `${lot} (GTIN ${gtin})` : l;
-    return found?.productName ? `${found.productName} ${code}` : code;
-  });
   return {
     kind: 'recall.opened',
     titleKey: `trace.notification.recallOpened.${severity}`,
-    params: { lots: names.join(', ').slice(0, 300), reason: reason.slice(0, 300) },
+    params: { lots: lotNames(lots, impact).slice(0, 300), reason: reason.slice(0, 300) },
     link: `/app/recalls/${id}`,
     payload: { recallId: id, severity, lots: [...lots], reason },
   };
@@ -491,22 +497,127 @@ export async function acknowledgeRecall(
   return getRecall(db, caller, id);
 }
 
-/** The opener or the province closes a recall. */
+/**
+ * The opener or the province closes a recall. Every affected organisation but the opener (and the province, when a
+ * business closed it) is told, as it was told of the opening; a drill tells nobody.
+ */
 export async function closeRecall(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
   requirePermission(caller, 'recall:manage');
-  const { recall, full, opener } = await loadVisible(db, caller, id);
+  const { recall, acks, full, opener } = await loadVisible(db, caller, id);
   if (!full && !opener)
     throw new AppError('forbidden', 'Only the organisation that opened the recall, or the province, closes it');
   if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed already');
   const closedAt = new Date();
-  await db.updateTable('recall').set({ status: 'closed', closed_at: closedAt }).where('id', '=', id).execute();
-  await recordStep(db, id, 'closed', closedAt);
-  await recordAudit(db, caller, {
-    action: 'trace.recall.close',
-    objectType: 'recall',
-    objectId: id,
-    organisationId: recall.organisation_id,
+  const write = async (trx: Transaction<DB>) => {
+    const closed = await trx
+      .updateTable('recall')
+      .set({ status: 'closed', closed_at: closedAt })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(closed.numUpdatedRows) === 0) throw new AppError('conflict', 'The recall is closed already');
+    await recordStep(trx, id, 'closed', closedAt);
+    await recordAudit(trx, caller, {
+      action: 'trace.recall.close',
+      objectType: 'recall',
+      objectId: id,
+      organisationId: recall.organisation_id,
+    });
+    if (recall.mock) return;
+    const announce = {
+      kind: 'recall.closed',
+      titleKey: 'trace.notification.recallClosed',
+      params: {
+        lots: lotNames(recall.lots, recall.impact as RecallImpact).slice(0, 300),
+        reason: recall.reason.slice(0, 300),
+      },
+      link: `/app/recalls/${id}`,
+      payload: { recallId: id, lots: [...recall.lots], closedAt: closedAt.toISOString() },
+    };
+    for (const a of acks)
+      if (a.organisation_id !== recall.organisation_id)
+        await notify(trx, { ...announce, organisationId: a.organisation_id });
+    if (recall.organisation_id !== null) await notify(trx, { ...announce, organisationId: null });
+  };
+  // Within a caller's transaction (the demo loader) or in one of its own.
+  if (db.isTransaction) await write(db as Transaction<DB>);
+  else await db.transaction().execute(write);
+  return getRecall(db, caller, id);
+}
+
+/**
+ * Brings a recall's impact up to date with the events recorded since it was computed (a late shipment of a recalled
+ * lot, a product made from it): the lots and organisations it now reaches are added — never removed — and the
+ * organisations newly reached are told as the first ones were. Runs as a job after captures that touch a lot of an
+ * open recall, and on demand; running it twice changes nothing. Returns how many lots and organisations were added.
+ */
+export async function extendRecallImpact(db: Kysely<DB>, id: string): Promise<{ lots: number; organisations: number }> {
+  const before = await db.selectFrom('recall').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!before || before.status !== 'open') return { lots: 0, organisations: 0 };
+  const impact = await recallImpact(db, before.lots);
+  return db.transaction().execute(async (trx) => {
+    // The row lock orders this against a close and against another extension of the same recall.
+    const recall = await trx.selectFrom('recall').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!recall || recall.status !== 'open') return { lots: 0, organisations: 0 };
+    const stored = recall.impact as RecallImpact;
+    const knownLots = new Set(stored.lots.map((l) => l.identifier));
+    const known = new Set(
+      (await trx.selectFrom('recall_organisation').select('organisation_id').where('recall_id', '=', id).execute()).map(
+        (r) => r.organisation_id,
+      ),
+    );
+    const merged: RecallImpact = {
+      lots: [...stored.lots, ...impact.lots.filter((l) => !knownLots.has(l.identifier))].sort(
+        (a, b) => a.depth - b.depth || a.identifier.localeCompare(b.identifier),
+      ),
+      organisations: [
+        ...stored.organisations,
+        ...impact.organisations.filter((o) => !stored.organisations.some((s) => s.id === o.id)),
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+      locations: [...new Set([...stored.locations, ...impact.locations])].sort(),
+    };
+    const addedLots = merged.lots.length - stored.lots.length;
+    const reached = impact.organisations.map((o) => o.id).filter((o) => !known.has(o));
+    if (addedLots === 0 && reached.length === 0 && merged.locations.length === stored.locations.length)
+      return { lots: 0, organisations: 0 };
+    await trx
+      .updateTable('recall')
+      .set({ impact: JSON.stringify(merged) })
+      .where('id', '=', id)
+      .execute();
+    await insertRecallLots(
+      trx,
+      id,
+      recall.lots,
+      merged.lots.map((l) => l.identifier),
+    );
+    if (reached.length > 0) {
+      await trx
+        .insertInto('recall_organisation')
+        .values(reached.map((organisation_id) => ({ recall_id: id, organisation_id })))
+        .onConflict((oc) => oc.columns(['recall_id', 'organisation_id']).doNothing())
+        .execute();
+      if (!recall.mock) {
+        const announce = recallAnnouncement(id, recall.reason, recall.severity as RecallSeverity, recall.lots, merged);
+        for (const organisationId of reached)
+          if (organisationId !== recall.organisation_id) await notify(trx, { ...announce, organisationId });
+      }
+    }
+    return { lots: addedLots, organisations: reached.length };
   });
+}
+
+/** The opener or the province brings a recall's impact up to date now (see `extendRecallImpact`). */
+export async function refreshRecallImpact(db: Kysely<DB>, caller: Caller, id: string): Promise<RecallView> {
+  requirePermission(caller, 'recall:manage');
+  const { recall, full, opener } = await loadVisible(db, caller, id);
+  if (!full && !opener)
+    throw new AppError(
+      'forbidden',
+      'Only the organisation that opened the recall, or the province, updates its impact',
+    );
+  if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed');
+  await extendRecallImpact(db, id);
   return getRecall(db, caller, id);
 }
 

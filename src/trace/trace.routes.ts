@@ -9,6 +9,7 @@ import { listShipments, rejectShipment, SHIPMENT_STATUSES } from './shipments.se
 import {
   acknowledgeRecall,
   closeRecall,
+  refreshRecallImpact,
   getRecall,
   listRecalls,
   openRecall,
@@ -472,5 +473,19 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => closeRecall(db, request.caller, request.params.id),
+  );
+  app.post(
+    '/recalls/:id/impact',
+    {
+      schema: {
+        tags: ['recall'],
+        summary:
+          'Bring the impact up to date with the events recorded since it was computed (its opener or the province); ' +
+          'newly reached organisations are notified. It also happens by itself a little after such events are captured.',
+        params: IdParams,
+        response: { 200: RecallResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => refreshRecallImpact(db, request.caller, request.params.id),
   );
 };
