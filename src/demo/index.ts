@@ -5,6 +5,7 @@ import { runDemoMockRecall } from './recall.ts';
 import { scoreDemoLots } from '../standards/standards.demo.ts';
 import { issueDemoStamps } from '../labels/labels.demo.ts';
 import { scanDemoStamps } from '../resolver/resolver.demo.ts';
+import { insightsDemo } from '../insights/insights.demo.ts';
 import { createUser, grantDelegation } from '../registry/identity.service.ts';
 import { createLocation } from '../registry/location.service.ts';
 import { findOrganisationByTaxCode } from '../registry/organisation.repository.ts';
@@ -41,6 +42,7 @@ const DEMO_STEPS: readonly DemoStep[] = [
   scoreDemoLots,
   issueDemoStamps,
   scanDemoStamps,
+  insightsDemo,
 ];
 
 export interface DemoSignIn extends DemoUser {

@@ -29,6 +29,8 @@ const RecordEventPage = lazy(() => import('./pages/RecordEventPage.tsx').then((m
 const ShipmentsPage = lazy(() => import('./pages/ShipmentsPage.tsx').then((m) => ({ default: m.ShipmentsPage })));
 const StampsPage = lazy(() => import('./pages/StampsPage.tsx').then((m) => ({ default: m.StampsPage })));
 const StandardsPage = lazy(() => import('./pages/StandardsPage.tsx').then((m) => ({ default: m.StandardsPage })));
+// The insights screen carries ECharts: loaded only when opened, never in the main bundle.
+const InsightsPage = lazy(() => import('./pages/InsightsPage.tsx').then((m) => ({ default: m.InsightsPage })));
 
 /** Green of the province's identity; 4.5:1 or better against white text (WCAG AA). */
 const THEME = { token: { colorPrimary: '#1f6f4a', borderRadius: 6, fontSize: 15 } };
@@ -69,6 +71,7 @@ export function App() {
                 <Routes>
                   <Route path="/" element={<HomePage />} />
                   <Route path="/products" element={<ProductsPage />} />
+                  <Route path="/insights" element={<InsightsPage />} />
                   <Route path="/products/:id" element={<ProductPage />} />
                   <Route path="/lots" element={<LotPage />} />
                   <Route path="/settings" element={<SettingsPage />} />

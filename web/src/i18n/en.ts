@@ -1,9 +1,11 @@
+import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English messages: every Vietnamese key, checked by the type. */
 export const en: Record<MessageKey, string> = {
   ...screensEn,
+  ...insightsEn,
   'app.name': 'truyxuat',
   'app.tagline': 'Product traceability for Huế',
   'app.skipToContent': 'Skip to main content',

@@ -1,8 +1,10 @@
+import { insightsVi } from './insights.ts';
 import { screensVi } from './screens.ts';
 
 /** The back-office's Vietnamese messages (the default language). Keys are `screen.thing`; `{name}` is a placeholder. */
 export const vi = {
   ...screensVi,
+  ...insightsVi,
   'app.name': 'truyxuat',
   'app.tagline': 'Truy xuất nguồn gốc thành phố Huế',
   'app.skipToContent': 'Bỏ qua, đến nội dung chính',

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
+import { refreshInsights } from '../../src/insights/index.ts';
+import { ensureWebBuild } from '../../src/web/build.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { launchChromium } from './chromium.ts';
+
+/**
+ * The insights screens in Debian's Chromium against the real server with the Huế demo: the province dashboard,
+ * a plan measure clicked through to its organisations, the report downloaded; the business's own dashboard.
+ * Screenshots go to docs/screenshots/insights-*.png.
+ */
+
+const SHOTS = path.resolve('docs/screenshots');
+let t: TestApp;
+let browser: Browser;
+let base: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  await ensureWebBuild(() => undefined);
+  t = await startTestApp();
+  await loadDemoData(t.db);
+  await refreshInsights(t.db);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  browser = await launchChromium();
+}, 300_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser?.close();
+  await t?.close();
+});
+
+async function signIn(login: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    locale: 'vi-VN',
+    viewport: { width: 1366, height: 900 },
+    serviceWorkers: 'block',
+    acceptDownloads: true,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
+  });
+  await page.goto(`${base}/app/`);
+  await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(`${login}@truyxuat.demo`);
+  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
+  return { page, errors };
+}
+
+describe('insights', { timeout: 240_000 }, () => {
+  it('opens the province dashboard, clicks a measure through to its organisations and downloads the report', async () => {
+    const { page, errors } = await signIn('so-khcn');
+    await page.getByRole('link', { name: 'Số liệu tổng hợp' }).first().click();
+    await page.getByRole('heading', { name: 'Tiến độ truy xuất nguồn gốc của thành phố' }).waitFor();
+    await expect.poll(() => page.getByTestId('freshness').textContent()).toContain('Số liệu tổng hợp lúc');
+    const trained = page.getByTestId('measure-trained');
+    await expect.poll(() => trained.textContent()).toContain('tập huấn');
+    // Charts and the map are drawn on canvases once ECharts (a separate chunk) has loaded.
+    await expect.poll(() => page.locator('canvas').count()).toBeGreaterThan(3);
+    await page.waitForTimeout(800); // let the charts' entry animation finish before the picture
+    await page.screenshot({ path: path.join(SHOTS, 'insights-dashboard.png'), fullPage: true });
+
+    await page.getByTestId('measure-trained-organisations').click();
+    const drawer = page.locator('.ant-drawer-content');
+    await drawer.getByText('Các cơ sở:').waitFor();
+    const rows = drawer.locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    const trainedNames = await t.db
+      .selectFrom('training_attendance as a')
+      .innerJoin('organisation as o', 'o.id', 'a.organisation_id')
+      .select('o.name')
+      .distinct()
+      .execute();
+    expect(await rows.count()).toBe(trainedNames.length);
+    await expect.poll(() => drawer.textContent()).toContain(trainedNames[0]!.name);
+    await page.screenshot({ path: path.join(SHOTS, 'insights-organisations.png') });
+    await page.keyboard.press('Escape');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-pdf').click()]);
+    expect(download.suggestedFilename()).toMatch(/^bao-cao-truy-xuat-quarter-\d{4}-\d{2}-01\.pdf$/);
+    const file = await download.path();
+    expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a business its own figures and the survey to answer', async () => {
+    const { page, errors } = await signIn('an-lo');
+    await page.getByRole('link', { name: 'Số liệu tổng hợp' }).first().click();
+    await page.getByRole('heading', { name: /Số liệu của cơ sở/ }).waitFor();
+    await page.getByTestId('survey-answer').waitFor();
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: path.join(SHOTS, 'insights-business.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
