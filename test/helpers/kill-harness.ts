@@ -51,7 +51,7 @@ export async function spawnTruyxuat(
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`truyxuat ${args.join(' ')} did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`truyxuat ${args.join(' ')} did not start:\n${out}`)), 300_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = ready.exec(out);
