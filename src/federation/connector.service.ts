@@ -399,7 +399,11 @@ export async function pollConnectorJob(payload: unknown, context: JobContext): P
   const { connectorId } = payload as { connectorId: string };
   const connector = await repo.findConnector(context.db, connectorId);
   if (!connector || !connector.enabled) return;
-  await runConnector(context.db, connectorId, 'schedule');
-  const after = await repo.findConnector(context.db, connectorId);
-  if (after?.enabled) await scheduleNext(context.db, connectorId, after.interval_seconds);
+  try {
+    await runConnector(context.db, connectorId, 'schedule');
+  } finally {
+    // Even when the run itself could not be recorded (the database briefly away), the schedule goes on.
+    const after = await repo.findConnector(context.db, connectorId);
+    if (after?.enabled) await scheduleNext(context.db, connectorId, after.interval_seconds);
+  }
 }
