@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { captureWithin } from '../epcis/capture.service.ts';
 import { validateAiValue } from '../identifiers/index.ts';
 import { mayUseOrganisation } from '../registry/registry.access.ts';
@@ -55,11 +56,6 @@ export interface StampBatchView {
 export interface StampView extends StampRecord {
   readonly sequence: number;
   readonly uri: string;
-}
-
-/** Runs `work` in the caller's transaction when given one (the demo loader), else in a new one. */
-async function inTransaction<T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  return db.isTransaction ? work(db as Transaction<DB>) : db.transaction().execute(work);
 }
 
 export const digitalLinkOf = (publicUrl: string, gtin: string, serial: string): string =>

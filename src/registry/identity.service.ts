@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import argon2 from 'argon2';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import {
   PERMISSIONS,
   ROLE_PERMISSIONS,
@@ -403,7 +404,7 @@ export async function createUser(db: Kysely<DB>, caller: Caller, input: NewUser)
   checkPassword(input.password);
   const id = randomUUID();
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await repo.insertUser(trx, {
         id,
         organisation_id: input.organisationId,

@@ -23,7 +23,7 @@ export const traceCaptureExtension: CaptureExtension = {
   async stored(trx, events) {
     const keys = new Map<string, { gtin: string; lot: string }>();
     for (const event of events)
-      for (const e of indexEpcs(event as unknown as Record<string, unknown>))
+      for (const e of indexEpcs(event))
         if (e.gtin !== null && e.lot !== null && e.serial === null)
           keys.set(`${e.gtin}\u0000${e.lot}`, { gtin: e.gtin, lot: e.lot });
     if (keys.size === 0) return;

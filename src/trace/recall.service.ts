@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { identifierKeyParts } from '../epcis/event-index.ts';
 import {
   callerOrganisation,
@@ -249,8 +250,7 @@ export async function openRecall(db: Kysely<DB>, caller: Caller, input: OpenReca
     });
   };
   // Within a caller's transaction (the demo loader) or in one of its own.
-  if (db.isTransaction) await write(db as Transaction<DB>);
-  else await db.transaction().execute(write);
+  await inTransaction(db, write);
   return getRecall(db, caller, id);
 }
 
@@ -540,8 +540,7 @@ export async function closeRecall(db: Kysely<DB>, caller: Caller, id: string): P
     if (recall.organisation_id !== null) await notify(trx, { ...announce, organisationId: null });
   };
   // Within a caller's transaction (the demo loader) or in one of its own.
-  if (db.isTransaction) await write(db as Transaction<DB>);
-  else await db.transaction().execute(write);
+  await inTransaction(db, write);
   return getRecall(db, caller, id);
 }
 
