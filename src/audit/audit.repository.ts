@@ -74,7 +74,7 @@ export async function entriesAfter(db: Kysely<DB>, afterSeq: string, limit: numb
     .selectFrom('audit_entry')
     .select(COLUMNS)
     .where(sql<boolean>`seq > ${afterSeq}::bigint`)
-    .orderBy('seq')
+    .orderBy(sql`audit_entry.seq`)
     .limit(limit)
     .execute();
 }
@@ -112,7 +112,10 @@ export async function listEntries(db: Kysely<DB>, f: EntryFilter): Promise<Entry
   if (f.from !== undefined) q = q.where('at', '>=', f.from);
   if (f.to !== undefined) q = q.where('at', '<', f.to);
   if (f.beforeSeq !== undefined) q = q.where(sql<boolean>`seq < ${f.beforeSeq}::bigint`);
-  return q.orderBy('seq', 'desc').limit(f.limit).execute();
+  return q
+    .orderBy(sql`audit_entry.seq`, 'desc')
+    .limit(f.limit)
+    .execute();
 }
 
 /** The hashes of the entries recorded in [from, to), in chain order, and the last hash recorded before `to`. */
@@ -122,7 +125,7 @@ export async function dayHashes(db: Kysely<DB>, from: Date, to: Date) {
     .select([sql<string>`seq::text`.as('seq'), 'hash'])
     .where('at', '>=', from)
     .where('at', '<', to)
-    .orderBy('seq')
+    .orderBy(sql`audit_entry.seq`)
     .execute();
   return rows;
 }
