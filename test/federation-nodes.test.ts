@@ -452,5 +452,5 @@ describe('pull connector between the nodes', () => {
     view = (await restartedB.inject({ url: `/api/federation/connectors/${connector.id}`, headers: processorB })).json();
     expect(view).toMatchObject({ consecutiveFailures: 0, lastError: null, cursor: { midQuery: false } });
     expect(JSON.stringify(view)).not.toContain(farmA.authorization!.slice(7));
-  });
+  }, 240_000);
 });
