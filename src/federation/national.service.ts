@@ -41,7 +41,7 @@ export interface NationalSyncHealth {
   readonly configured: boolean;
   /** Organisations enrolled for sync (the caller's own: 0 or 1). */
   readonly enrolledOrganisations: number;
-  readonly kinds: readonly NationalKindHealth[];
+  readonly kinds: NationalKindHealth[];
   readonly totals: { readonly pending: number; readonly sent: number; readonly failed: number };
   readonly lastSuccessAt: string | null;
   /** When the longest-waiting record was queued. */
@@ -127,7 +127,7 @@ function actor(caller: Caller): string | null {
 }
 
 /** Wakes the sync job now (after an enrolment, a retry or a resync). */
-const scheduleSoon = (db: Kysely<DB>, now: Date): Promise<void> => scheduleNationalSync(db, now);
+const scheduleSoon = (db: Kysely<DB>, now: Date): Promise<void> => scheduleNationalSync(db, now, true);
 
 export interface EnrolmentView {
   readonly organisationId: string;
@@ -388,19 +388,29 @@ function configuredPortal(config: NationalPortalConfig): NationalPortalClient {
   return portal.client;
 }
 
-/** Enqueues a sync run at `at` (rounded up to 10 s, so runs asked for together collapse into one job). */
-export async function scheduleNationalSync(db: Kysely<DB>, at: Date): Promise<void> {
-  const rounded = new Date(Math.ceil(at.getTime() / 10_000) * 10_000);
+/**
+ * Enqueues a sync run at `at`. Runs asked for within the same second (or, for later runs, the same 10 s) collapse
+ * into one job, so the self-scheduling chain and the province's requests do not multiply.
+ */
+export async function scheduleNationalSync(db: Kysely<DB>, at: Date, soon = false): Promise<void> {
+  const grain = soon ? 1000 : 10_000;
+  const slot = new Date(Math.floor(at.getTime() / grain) * grain);
   await enqueueJob(
     db,
     NATIONAL_SYNC_KIND,
     {},
     {
-      runAfter: rounded,
-      dedupeKey: `${NATIONAL_SYNC_KIND}:${rounded.toISOString()}`,
+      runAfter: soon ? at : new Date(slot.getTime() + grain),
+      dedupeKey: `${NATIONAL_SYNC_KIND}:${soon ? 'soon' : 'next'}:${slot.toISOString()}`,
       maxAttempts: 3,
     },
   );
+}
+
+/** Schedules a sync run now when any organisation is enrolled (at start-up). */
+export async function startNationalSync(db: Kysely<DB>): Promise<void> {
+  if ((await repo.enrolledOrganisations(db, NATIONAL_PORTAL)).length > 0)
+    await scheduleNationalSync(db, new Date(), true);
 }
 
 /**

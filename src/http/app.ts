@@ -29,6 +29,7 @@ import { connectorRoutes } from '../federation/connector.routes.ts';
 import { crossNodeRoutes } from '../federation/cross-node.routes.ts';
 import { providerRoutes } from '../federation/provider.routes.ts';
 import { openDataRoutes } from '../federation/open-data.routes.ts';
+import { nationalRoutes } from '../federation/national.routes.ts';
 import { embedRoutes } from '../portal/embed.routes.ts';
 import { insightsRoutes } from '../insights/insights.routes.ts';
 
@@ -54,6 +55,7 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: crossNodeRoutes },
   { prefix: '/api', plugin: auditRoutes },
   { prefix: '/api', plugin: providerRoutes },
+  { prefix: '/api', plugin: nationalRoutes },
   { prefix: '', plugin: openDataRoutes },
   { prefix: '', plugin: embedRoutes },
   { prefix: '/api', plugin: insightsRoutes },
