@@ -120,7 +120,7 @@ export async function signIn(
   }
   const ok = await argon2.verify(user.password_hash, input.password).catch(() => false);
   if (!ok) {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const counted = await repo.recordFailedSignIn(trx, user.id, {
         lockAfter: policy.lockAfter,
         lockUntil: new Date(now.getTime() + policy.lockForMs),
@@ -280,7 +280,7 @@ export async function createApiKey(
   const prefix = randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
   const id = randomUUID();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await repo.insertApiKey(trx, {
       id,
       organisation_id: organisationId,
@@ -321,7 +321,7 @@ export async function listApiKeys(db: Kysely<DB>, caller: Caller, organisationId
 export async function revokeApiKey(db: Kysely<DB>, caller: Caller, id: string, organisationId?: string): Promise<void> {
   requirePermission(caller, 'keys:manage');
   const target = targetOrganisation(caller, organisationId);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (!(await repo.revokeApiKey(trx, target, id))) throw notFound('API key');
     await recordAudit(trx, caller, {
       action: 'identity.api_key.revoke',
@@ -355,7 +355,7 @@ export async function rotateApiKey(
   if (!key) throw notFound('API key');
   const secret = randomBytes(32).toString('base64url');
   const previousValidUntil = new Date(now.getTime() + options.graceHours * 60 * 60 * 1000);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (!(await repo.rotateApiKeySecret(trx, target, id, sha256(secret), previousValidUntil, now))) {
       throw new AppError('conflict', 'A revoked or expired API key cannot be rotated');
     }
@@ -499,7 +499,7 @@ export async function updateUser(
   if (patch.password !== undefined) checkPassword(patch.password);
   const displayName = patch.displayName?.trim() ?? user.displayName;
   const { password: _secret, ...visible } = patch;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await repo.updateUser(trx, id, {
       display_name: displayName,
       ...(patch.role !== undefined ? { role: patch.role } : {}),
@@ -576,7 +576,7 @@ export async function grantDelegation(
   });
   if (input.permissions.length === 0) throw invalid('permissions', 'Give at least one permission');
   const id = randomUUID();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await repo.insertDelegation(trx, {
       id,
       provider_organisation_id: provider.id,
@@ -622,7 +622,7 @@ export async function revokeDelegation(
 ): Promise<void> {
   requirePermission(caller, 'keys:manage');
   const target = targetOrganisation(caller, organisationId);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (!(await repo.revokeDelegation(trx, target, id))) throw notFound('Delegation');
     await recordAudit(trx, caller, {
       action: 'identity.delegation.revoke',
