@@ -145,8 +145,7 @@ export async function submitCapture(
 ): Promise<{ captureId: string }> {
   const acting = await actingOrganisation(db, caller, 'epcis:capture', input.onBehalfOf);
   const { payload, errors } = parseForCapture(input);
-  if (acting.viaDelegation)
-    await checkDelegatedScope(db, acting.viaDelegation, acting.organisationId, payload.events);
+  if (acting.viaDelegation) await checkDelegatedScope(db, acting.viaDelegation, acting.organisationId, payload.events);
   if (payload.events.length + errors.length > CAPTURE_EVENT_LIMIT) {
     throw new AppError('payload_too_large', `A capture may carry at most ${CAPTURE_EVENT_LIMIT} events`, {
       problemType: 'epcisException:CaptureLimitExceededException',
@@ -425,8 +424,7 @@ export async function captureWithin(trx: Transaction<DB>, caller: Caller, input:
       problemType: 'epcisException:CaptureLimitExceededException',
     });
   }
-  if (acting.viaDelegation)
-    await checkDelegatedScope(trx, acting.viaDelegation, acting.organisationId, parsed.events);
+  if (acting.viaDelegation) await checkDelegatedScope(trx, acting.viaDelegation, acting.organisationId, parsed.events);
   const provider = acting.viaDelegation ? (callerOrganisation(caller) ?? null) : null;
   for (const extension of CAPTURE_EXTENSIONS) {
     await extension.received(trx, parsed.events, {
