@@ -9,7 +9,7 @@ import {
   type Caller,
 } from '../shared/caller.ts';
 import type { NationalPortalConfig } from '../config.ts';
-import { enqueueJob, type JobContext } from '../jobs/job.service.ts';
+import { enqueueJob, hasQueuedJob, type JobContext } from '../jobs/job.service.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { isMessageKey, t, type Locale } from '../shared/messages.ts';
 import { systemClock } from './national/backoff.ts';
@@ -389,19 +389,25 @@ function configuredPortal(config: NationalPortalConfig): NationalPortalClient {
 }
 
 /**
- * Enqueues a sync run at `at`. Runs asked for within the same second (or, for later runs, the same 10 s) collapse
- * into one job, so the self-scheduling chain and the province's requests do not multiply.
+ * Enqueues a sync run at `at`. A run asked for soon joins a run already waiting to start by then (a dedupe key would
+ * also return a run that has finished, and the request would be lost); later runs collapse per 10 s slot, so the
+ * self-scheduling chain does not multiply.
  */
 export async function scheduleNationalSync(db: Kysely<DB>, at: Date, soon = false): Promise<void> {
-  const grain = soon ? 1000 : 10_000;
+  if (soon) {
+    if (await hasQueuedJob(db, NATIONAL_SYNC_KIND, at)) return;
+    await enqueueJob(db, NATIONAL_SYNC_KIND, {}, { runAfter: at, maxAttempts: 3 });
+    return;
+  }
+  const grain = 10_000;
   const slot = new Date(Math.floor(at.getTime() / grain) * grain);
   await enqueueJob(
     db,
     NATIONAL_SYNC_KIND,
     {},
     {
-      runAfter: soon ? at : new Date(slot.getTime() + grain),
-      dedupeKey: `${NATIONAL_SYNC_KIND}:${soon ? 'soon' : 'next'}:${slot.toISOString()}`,
+      runAfter: new Date(slot.getTime() + grain),
+      dedupeKey: `${NATIONAL_SYNC_KIND}:next:${slot.toISOString()}`,
       maxAttempts: 3,
     },
   );

@@ -30,6 +30,18 @@ export async function insertJob(
   return existing.id;
 }
 
+export async function queuedJobDueBy(db: Kysely<DB>, kind: string, by: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('job')
+    .select('id')
+    .where('kind', '=', kind)
+    .where('status', '=', 'queued')
+    .where('run_after', '<=', by)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function deleteQueuedJobs(
   db: Kysely<DB>,
   kind: string,

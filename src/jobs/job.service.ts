@@ -21,6 +21,11 @@ export interface JobContext {
 
 export type JobHandler = (payload: unknown, context: JobContext) => Promise<void>;
 
+/** Whether a job of this kind waits in the queue to run no later than `by` (a request for a run may join it). */
+export function hasQueuedJob(db: Kysely<DB>, kind: string, by: Date): Promise<boolean> {
+  return repo.queuedJobDueBy(db, kind, by);
+}
+
 /**
  * For handlers that redo the whole of their work on every run: drops the other queued jobs of the same kind whose
  * payload contains `payload`. A queued job is visible only once the transaction that queued it has committed, so
