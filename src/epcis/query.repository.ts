@@ -27,7 +27,8 @@ export interface StoredEvent {
   readonly id: string;
   readonly eventId: string;
   readonly recordTime: Date;
-  readonly sortValue: Date | null;
+  /** The sort column's value as PostgreSQL writes it, to the microsecond (a page token must not round it). */
+  readonly sortValue: string | null;
   readonly namespaces: Record<string, string>;
   readonly document: Record<string, unknown>;
 }
@@ -293,11 +294,11 @@ export async function selectEventPage(
     id: string;
     event_id: string;
     record_time: Date;
-    sort_value: Date | null;
+    sort_value: string | null;
     namespaces: Record<string, string>;
     document: Record<string, unknown>;
   }>`
-    select e.id::text as id, e.event_id, e.record_time, ${column ?? sql`null::timestamptz`} as sort_value, e.namespaces, e.document
+    select e.id::text as id, e.event_id, e.record_time, ${column === null ? sql`null::text` : sql`${column}::text`} as sort_value, e.namespaces, e.document
     from ${source.from}
     where ${id} <= ${cursor.maxId}::bigint and ${keyset} and ${whereSql(source.conditions)}
     order by ${order}

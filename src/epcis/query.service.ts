@@ -44,7 +44,12 @@ function encodeToken(body: TokenBody): string {
 function decodeToken(token: string, fingerprint: string): TokenBody {
   try {
     const body = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as TokenBody;
-    if (body.v === 1 && body.q === fingerprint && /^\d+$/.test(body.i) && /^\d+$/.test(body.m)) return body;
+    const sortValue =
+      body.a === null ||
+      (typeof body.a === 'string' &&
+        /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(body.a));
+    if (body.v === 1 && body.q === fingerprint && /^\d+$/.test(body.i) && /^\d+$/.test(body.m) && sortValue)
+      return body;
   } catch {
     // fall through
   }
@@ -131,7 +136,7 @@ export async function queryEvents(
         ? encodeToken({
             v: 1,
             q: fingerprint,
-            a: last.sortValue ? last.sortValue.toISOString() : null,
+            a: last.sortValue,
             i: last.id,
             m: cursor.maxId,
             r: remaining,
