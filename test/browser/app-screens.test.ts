@@ -270,7 +270,9 @@ describe('back-office screens', { timeout: 240_000 }, () => {
     await dialog.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã thêm lớp tập huấn “Ghi chép điện tử cho HTX sen”.').waitFor();
     // The new training opens with its attendance form.
-    await page.locator('[id$="_organisationId"]').fill('Tịnh Tâm');
+    const organisationField = page.locator('[id$="_organisationId"]');
+    await organisationField.click();
+    await organisationField.pressSequentially('Tịnh Tâm');
     await page
       .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'Hợp tác xã Sen Huế Tịnh Tâm' })
       .first()

@@ -66,13 +66,13 @@ describe('insights', { timeout: 240_000 }, () => {
     const trained = page.getByTestId('measure-trained');
     await expect.poll(() => trained.textContent()).toContain('tập huấn');
     // Charts and the map are drawn on canvases once ECharts (a separate chunk) has loaded.
-    await expect.poll(() => page.locator('canvas').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('canvas').count()).toBeGreaterThanOrEqual(3);
     await page.waitForTimeout(800); // let the charts' entry animation finish before the picture
     await page.screenshot({ path: path.join(SHOTS, 'insights-dashboard.png'), fullPage: true });
 
     await page.getByTestId('measure-trained-organisations').click();
-    const drawer = page.locator('.ant-drawer-content');
-    await drawer.getByText('Các cơ sở:').waitFor();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText('Các cơ sở:').first().waitFor();
     const rows = drawer.locator('tbody tr.ant-table-row');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
     const trainedNames = await t.db
