@@ -36,10 +36,10 @@ async function timeDashboard(db: Parameters<typeof provinceDashboard>[0], rounds
 }
 
 export default async function run(args: string[]): Promise<void> {
-  const events = Number(option(args, '--events') ?? 1_000_000);
-  const scans = Number(option(args, '--scans') ?? 100_000);
-  const orgs = Number(option(args, '--organisations') ?? 2000);
-  const rounds = Number(option(args, '--rounds') ?? 20);
+  const events = Number(option(args, 'events') ?? 1_000_000);
+  const scans = Number(option(args, 'scans') ?? 100_000);
+  const orgs = Number(option(args, 'organisations') ?? 2000);
+  const rounds = Number(option(args, 'rounds') ?? 20);
 
   const empty = await openBenchDatabase();
   const full = await openBenchDatabase();
