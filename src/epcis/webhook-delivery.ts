@@ -2,7 +2,15 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { isRefusedAddress } from '../shared/outbound-url.ts';
+import { isRefusedAddress, outboundPolicy, type OutboundPolicy } from '../shared/outbound-url.ts';
+
+/**
+ * The policy of a delivery that does not allow private destinations: the addresses TRUYXUAT_OUTBOUND_ALLOW lists are
+ * reachable, the blanket TRUYXUAT_ALLOW_PRIVATE_WEBHOOKS is not (a caller that honours it asks with `allowPrivate`).
+ */
+function strictPolicy(): OutboundPolicy {
+  return { ...outboundPolicy(), allowAll: false };
+}
 
 /**
  * Outgoing webhook requests for EPCIS subscriptions, guarded against server-side request forgery: the destination
@@ -104,7 +112,7 @@ export async function checkDestination(dest: string, allowPrivate: boolean): Pro
       throw new DestinationError(`The host ${host} of dest cannot be resolved`);
     }
   }
-  if (addresses.length === 0 || addresses.some((address) => isRefusedAddress(address)))
+  if (addresses.length === 0 || addresses.some((address) => isRefusedAddress(address, strictPolicy())))
     throw new DestinationError(`dest resolves to a private, loopback or link-local address (${host})`);
   return url;
 }
@@ -119,7 +127,8 @@ type LookupCallback = (
 function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
-    const refused = addresses.find((a) => isRefusedAddress(a.address));
+    const policy = strictPolicy();
+    const refused = addresses.find((a) => isRefusedAddress(a.address, policy));
     if (refused || addresses.length === 0) {
       const e: NodeJS.ErrnoException = new Error(`Refused non-public address for ${hostname}`);
       e.code = 'EREFUSED_PRIVATE';
@@ -160,7 +169,7 @@ export async function postWebhook(request: WebhookRequest): Promise<WebhookOutco
   let url: URL;
   try {
     url = parseDestination(request.url);
-    if (!request.allowPrivate && net.isIP(bareHost(url)) && isRefusedAddress(bareHost(url)))
+    if (!request.allowPrivate && net.isIP(bareHost(url)) && isRefusedAddress(bareHost(url), strictPolicy()))
       throw new DestinationError('dest is a non-public address');
   } catch (e) {
     return done(null, e instanceof Error ? e.message : String(e));
