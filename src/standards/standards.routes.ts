@@ -136,6 +136,29 @@ export const standardsRoutes: RoutePlugin = async (app, { ctx }) => {
     },
   );
 
+  app.post(
+    '/standards/validate',
+    {
+      schema: {
+        tags,
+        summary: 'Check a profile document as saving it would, without saving (the province)',
+        body: Type.Object({
+          document: Type.Unknown(),
+          draftId: Type.Optional(Type.String({ maxLength: 100, description: 'the draft it would replace' })),
+        }),
+        response: {
+          200: Type.Object({
+            valid: Type.Boolean(),
+            problems: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+            nextVersion: Nullable(Type.Integer()),
+          }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) => standards.checkDraft(db, request.caller, request.body.document, request.body.draftId),
+  );
+
   app.put(
     '/standards/:id',
     {

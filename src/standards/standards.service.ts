@@ -94,6 +94,43 @@ export async function getStandard(db: Kysely<DB>, caller: Caller, id: string): P
   return detail(row);
 }
 
+export interface DraftCheck {
+  readonly valid: boolean;
+  /** Field-level problems (`document.<path>`), none when the document could be saved as a draft. */
+  readonly problems: { field: string; message: string }[];
+  /** The version a new draft of this profile id must carry (the latest + 1); null when the id is unreadable. */
+  readonly nextVersion: number | null;
+}
+
+/**
+ * Checks a profile document as saving it would, without saving: the schema, the rules a schema cannot say and, for
+ * a new draft (no `draftId`), that its version is the next of its profile. The editor calls it as the author types.
+ */
+export async function checkDraft(
+  db: Kysely<DB>,
+  caller: Caller,
+  document: unknown,
+  draftId?: string,
+): Promise<DraftCheck> {
+  requireAuthor(caller);
+  const problems = validateProfile(document).map((p) => ({ field: `document.${p.field}`, message: p.message }));
+  const id =
+    document !== null && typeof document === 'object' && typeof (document as { id?: unknown }).id === 'string'
+      ? (document as { id: string }).id
+      : null;
+  const nextVersion = id === null ? null : (await repo.latestVersion(db, id)) + 1;
+  const version = (document as { version?: unknown } | null)?.version;
+  if (draftId !== undefined) {
+    const row = await repo.findStandard(db, draftId);
+    if (!row) throw new AppError('not_found', `No standard ${draftId}`);
+    if (id !== row.profile_id || version !== row.version)
+      problems.push({ field: 'document.id', message: `expected ${row.profile_id} version ${row.version}` });
+  } else if (problems.length === 0 && nextVersion !== null && version !== nextVersion) {
+    problems.push({ field: 'document.version', message: `expected ${nextVersion}` });
+  }
+  return { valid: problems.length === 0, problems, nextVersion };
+}
+
 export async function createDraft(db: Kysely<DB>, caller: Caller, document: unknown): Promise<StandardDetail> {
   requireAuthor(caller);
   const profile = checked(document);
