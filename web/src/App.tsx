@@ -29,6 +29,8 @@ const RecordEventPage = lazy(() => import('./pages/RecordEventPage.tsx').then((m
 const ShipmentsPage = lazy(() => import('./pages/ShipmentsPage.tsx').then((m) => ({ default: m.ShipmentsPage })));
 const StampsPage = lazy(() => import('./pages/StampsPage.tsx').then((m) => ({ default: m.StampsPage })));
 const StandardsPage = lazy(() => import('./pages/StandardsPage.tsx').then((m) => ({ default: m.StandardsPage })));
+const FederationPage = lazy(() => import('./pages/FederationPage.tsx').then((m) => ({ default: m.FederationPage })));
+const AuditPage = lazy(() => import('./pages/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 // The insights screen carries ECharts: loaded only when opened, never in the main bundle.
 const InsightsPage = lazy(() => import('./pages/InsightsPage.tsx').then((m) => ({ default: m.InsightsPage })));
 
@@ -86,6 +88,8 @@ export function App() {
                   <Route path="/stamps" element={<StampsPage />} />
                   <Route path="/standards" element={<StandardsPage />} />
                   <Route path="/organisations" element={<OrganisationsPage />} />
+                  <Route path="/federation" element={<FederationPage />} />
+                  <Route path="/audit" element={<AuditPage />} />
                   <Route path="/sign-in" element={<Navigate to="/" replace />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>

@@ -16,6 +16,8 @@ import {
   ShoppingOutlined,
   SafetyCertificateOutlined,
   BarChartOutlined,
+  ClusterOutlined,
+  AuditOutlined,
 } from '@ant-design/icons';
 import { Alert, Badge, Button, Drawer, Grid, Layout, Menu, Select, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -47,6 +49,8 @@ function useMenuItems(): Item[] {
     items.push(link('/lots', t('nav.lots'), <SearchOutlined />));
     items.push(link('/trainings', t('nav.trainings'), <BookOutlined />));
     items.push(link('/alerts', t('nav.alerts'), <BellOutlined />));
+    items.push(link('/federation', t('nav.federation'), <ClusterOutlined />));
+    items.push(link('/audit', t('nav.audit'), <AuditOutlined />));
     items.push(link('/settings', t('nav.settings'), <SettingOutlined />));
     return items;
   }
@@ -69,6 +73,7 @@ function useMenuItems(): Item[] {
   items.push(link('/standards', t('nav.standards'), <SafetyCertificateOutlined />));
   items.push(link('/lots', t('nav.lots'), <SearchOutlined />));
   items.push(link('/alerts', t('nav.alerts'), <BellOutlined />));
+  items.push(link('/federation', t('nav.federation'), <ClusterOutlined />));
   items.push(link('/settings', t('nav.settings'), <SettingOutlined />));
   return items;
 }

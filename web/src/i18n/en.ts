@@ -1,3 +1,4 @@
+import { federationEn } from './federation.ts';
 import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
 import type { MessageKey } from './vi.ts';
@@ -6,6 +7,7 @@ import type { MessageKey } from './vi.ts';
 export const en: Record<MessageKey, string> = {
   ...screensEn,
   ...insightsEn,
+  ...federationEn,
   'app.name': 'truyxuat',
   'app.tagline': 'Product traceability for Huế',
   'app.skipToContent': 'Skip to main content',

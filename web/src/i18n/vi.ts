@@ -1,3 +1,4 @@
+import { federationVi } from './federation.ts';
 import { insightsVi } from './insights.ts';
 import { screensVi } from './screens.ts';
 
@@ -5,6 +6,7 @@ import { screensVi } from './screens.ts';
 export const vi = {
   ...screensVi,
   ...insightsVi,
+  ...federationVi,
   'app.name': 'truyxuat',
   'app.tagline': 'Truy xuất nguồn gốc thành phố Huế',
   'app.skipToContent': 'Bỏ qua, đến nội dung chính',
