@@ -5,11 +5,12 @@
  * page, the scan recorded by the buffered scan log) and then the consumer page it points to (`/p/01/…`), over HTTP
  * on a listening server with keep-alive connections, random stamps of a generated registry (products, activated
  * stamps). Baseline in the same run: a static Fastify route answering JSON, driven by the same load generator.
+ * The load generator (bench/lib/http-load.ts) runs in a child process, so the server keeps its event loop and core
+ * to itself, as it would behind real phones.
  * Reported: scans (resolve + page) per second, p50/p99 latency of a whole scan, the ratio to the baseline, and the
  * scan log's row count against the number of scans (nothing may be lost). Target (DESIGN.md §6): ≥ 5,000 scans/s,
  * p99 < 50 ms.
  */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { loadConfig } from '../src/config.ts';
@@ -17,53 +18,8 @@ import { buildApp } from '../src/http/app.ts';
 import { withCheckDigit } from '../src/identifiers/index.ts';
 import { scanLogFor } from '../src/resolver/index.ts';
 import { openBenchDatabase, rawClient } from './lib/postgres.ts';
-import { fmt, mulberry32, option, summarise, type Stats } from './measure.ts';
-
-interface Load {
-  readonly stats: Stats;
-  readonly requests: number;
-  readonly errors: number;
-}
-
-/** Runs `connections` loops for `seconds`, each awaiting `one()`; the latency of each call is one sample. */
-async function drive(seconds: number, connections: number, one: () => Promise<number>): Promise<Load> {
-  const samples: number[] = [];
-  let requests = 0;
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        try {
-          requests += await one();
-          samples.push(performance.now() - t0);
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
-  return { stats: summarise(samples, performance.now() - start), requests, errors };
-}
-
-function request(agent: http.Agent, base: string, path: string): Promise<{ status: number; location?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(
-      `${base}${path}`,
-      { agent, headers: { 'user-agent': 'Mozilla/5.0 (iPhone) Mobile' } },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, ...(res.headers.location ? { location: res.headers.location } : {}) }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-  });
-}
+import { runLoad, type LoadResult } from './lib/http-load.ts';
+import { fmt, option } from './measure.ts';
 
 export default async function run(args: string[]): Promise<void> {
   const seconds = Number(option(args, 'seconds') ?? 10);
@@ -72,7 +28,6 @@ export default async function run(args: string[]): Promise<void> {
   const productCount = Number(option(args, 'products') ?? 50);
   const database = await openBenchDatabase();
   const client = await rawClient(database.url, database.schema);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   try {
     console.log(
       `resolver: generating ${productCount} products and ${fmt(stampCount, 0)} activated stamps in ${database.schema}…`,
@@ -113,45 +68,21 @@ export default async function run(args: string[]): Promise<void> {
     // The automatic links point at the public URL; the load generator follows them on the listening server.
     const publicUrl = config.publicUrl;
 
-    const rand = mulberry32(11);
-    const scanPath = () => {
-      const gtin = gtins[Math.floor(rand() * gtins.length)]!;
-      const serial = `S${String(1 + Math.floor(rand() * perProduct)).padStart(7, '0')}`;
-      return `/01/${gtin}/21/${serial}`;
-    };
     const before = Number((await client.query('select count(*) as n from scan')).rows[0].n);
-    let scans = 0;
-    const scan = async () => {
-      const first = await request(agent, appUrl, scanPath());
-      if (first.status !== 307 || !first.location) throw new Error(`resolver answered ${first.status}`);
-      scans += 1;
-      const page = await request(agent, appUrl, first.location.replace(publicUrl, ''));
-      if (page.status !== 200) throw new Error(`consumer page answered ${page.status}`);
-      return 2;
-    };
-    const resolveOnly = async () => {
-      const r = await request(agent, appUrl, scanPath());
-      if (r.status !== 307) throw new Error(`resolver answered ${r.status}`);
-      scans += 1;
-      return 1;
-    };
-    const staticOne = async () => {
-      const r = await request(agent, baseUrl, '/static');
-      if (r.status !== 200) throw new Error(`static answered ${r.status}`);
-      return 1;
-    };
-
-    await drive(Math.min(2, seconds), connections, scan); // warm-up (caches, JIT, pool)
-    const base = await drive(seconds, connections, staticOne);
-    const resolved = await drive(seconds, connections, resolveOnly);
-    const full = await drive(seconds, connections, scan);
+    const stamps = { publicUrl, gtins, serialsPerGtin: perProduct, connections };
+    // Warm-up (caches, JIT, pool), then the baseline and the two scenarios, one after the other.
+    const warm = await runLoad({ kind: 'scan', base: appUrl, seed: 3, seconds: Math.min(2, seconds), ...stamps });
+    const base = await runLoad({ kind: 'get', base: baseUrl, paths: ['/static'], expect: 200, seconds, connections });
+    const resolved = await runLoad({ kind: 'resolve', base: appUrl, seed: 11, seconds, ...stamps });
+    const full = await runLoad({ kind: 'scan', base: appUrl, seed: 17, seconds, ...stamps });
+    const scans = warm.scans + resolved.scans + full.scans;
     await scanLogFor(database.db).flush();
     const after = Number((await client.query('select count(*) as n from scan')).rows[0].n);
 
-    const line = (name: string, l: Load) =>
-      `  ${name.padEnd(34)} ${fmt(l.stats.perSecond, 0).padStart(8)}/s  p50 ${fmt(l.stats.p50, 2).padStart(7)} ms  p99 ${fmt(l.stats.p99, 2).padStart(7)} ms  errors ${l.errors}`;
+    const line = (name: string, l: LoadResult) =>
+      `  ${name.padEnd(34)} ${fmt(l.stats.perSecond, 0).padStart(8)}/s  p50 ${fmt(l.stats.p50, 2).padStart(7)} ms  p99 ${fmt(l.stats.p99, 2).padStart(7)} ms  errors ${l.errors}${l.firstError ? ` (${l.firstError})` : ''}`;
     console.log(
-      `resolver: ${connections} keep-alive connections, ${seconds} s per scenario, PostgreSQL, one process (server and load generator)`,
+      `resolver: ${connections} keep-alive connections, ${seconds} s per scenario, PostgreSQL; the load generator runs in its own process`,
     );
     console.log(line('static Fastify JSON (baseline)', base));
     console.log(line('resolve only (307, scan logged)', resolved));
@@ -165,7 +96,6 @@ export default async function run(args: string[]): Promise<void> {
     await app.close();
     await baseline.close();
   } finally {
-    agent.destroy();
     await client.end();
     await database.close();
   }
