@@ -40,6 +40,7 @@ describe('demo stamps', () => {
     const first = await findStamp(t.db, product.gtin, stamps[0]!.serial);
     expect(first).toMatchObject({ lot: 'MX-260618', hasVerificationCode: true });
     expect(stamps.slice(0, 100).every((s) => s.lot === 'MX-260618')).toBe(true);
-    expect(first?.activatedAt?.toISOString()).toBe('2026-06-18T09:00:00.000Z');
+    // Activated at packing on the lot's production day, which moves with the demo's clock.
+    expect(first?.activatedAt?.toISOString()).toBe(demo.registry.clock.at('2026-06-18', '16:00').toISOString());
   });
 });

@@ -2,12 +2,15 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { captureWithin } from '../epcis/capture.service.ts';
 import type { Caller } from '../shared/caller.ts';
+import type { DemoClock } from './clock.ts';
 import type { DemoRegistry } from './index.ts';
 
 /**
  * Event histories of the demo products, captured through the normal capture path (parse, validate, hash, store)
  * as each organisation would: harvest → processing → packing → shipping → receiving → sale, across organisations.
- * Times are fixed in 2026 so that the data set is the same on every machine.
+ * Times are written as of the story's day (DEMO_STORY_DAY, June 2026) and move with the demo's clock to the day the
+ * demo is loaded, harvest and best-before dates with them: the same data set for a given load day, and recent
+ * events whatever the day.
  */
 
 const CONTEXT = [
@@ -19,17 +22,16 @@ const DEMO: Caller = { kind: 'system', reason: 'demo data' };
 
 type Json = Record<string, unknown>;
 
-function doc(events: Json[]): string {
+function doc(events: Json[], clock: DemoClock): string {
   return JSON.stringify({
     '@context': CONTEXT,
     type: 'EPCISDocument',
     schemaVersion: '2.0',
-    creationDate: '2026-07-01T00:00:00+07:00',
+    creationDate: `${clock.today}T00:00:00${TZ}`,
     epcisBody: { eventList: events },
   });
 }
 
-const at = (day: string, time: string): Json => ({ eventTime: `${day}T${time}:00${TZ}`, eventTimeZoneOffset: TZ });
 const lotOf = (gtin: string, lot: string) => `https://id.gs1.org/01/${gtin}/10/${encodeURIComponent(lot)}`;
 const place = (gln: string) => ({ id: `https://id.gs1.org/414/${gln}` });
 const party = (gln: string) => `https://id.gs1.org/417/${gln}`;
@@ -46,6 +48,7 @@ interface Chain {
 
 /** A shipping (at the sender) or receiving (at the receiver) event of one consignment, named by its despatch advice. */
 function transfer(
+  at: (day: string, time: string) => Json,
   step: 'shipping' | 'receiving',
   from: { gln: string; site: string },
   to: { gln: string; site: string },
@@ -73,6 +76,9 @@ export function demoChains(demo: DemoRegistry): Chain[] {
   const product = (key: string) => demo.products.get(key)!.gtin;
   const site = (key: string) => demo.locations.get(key)!.gln;
   const org = (key: string) => demo.organisations.get(key)!;
+  const { clock } = demo;
+  const at = (day: string, time: string): Json => ({ eventTime: clock.local(day, time), eventTimeZoneOffset: TZ });
+  const day = (storyDay: string) => clock.day(storyDay);
 
   const shop = { gln: site('dong-ba-warehouse'), site: site('dong-ba-warehouse') };
   const chains: Chain[] = [];
@@ -92,7 +98,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         quantityList: [qty(sen, 'TT-2606-A', 350)],
         readPoint: place(site('sen-lake')),
         bizLocation: place(site('sen-lake')),
-        ilmd: { 'tx:harvestDate': '2026-06-10', 'tx:pond': 'Hồ Tịnh Tâm, ô 3' },
+        ilmd: { 'tx:harvestDate': day('2026-06-10'), 'tx:pond': 'Hồ Tịnh Tâm, ô 3' },
       },
       {
         type: 'ObjectEvent',
@@ -103,7 +109,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         quantityList: [qty(sen, 'TT-2606-B', 280)],
         readPoint: place(site('sen-lake')),
         bizLocation: place(site('sen-lake')),
-        ilmd: { 'tx:harvestDate': '2026-06-12', 'tx:pond': 'Hồ Tịnh Tâm, ô 5' },
+        ilmd: { 'tx:harvestDate': day('2026-06-12'), 'tx:pond': 'Hồ Tịnh Tâm, ô 5' },
       },
       {
         type: 'TransformationEvent',
@@ -113,7 +119,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         inputQuantityList: [qty(sen, 'TT-2606-A', 350), qty(sen, 'TT-2606-B', 280)],
         outputQuantityList: [qty(sen, 'HS-2606', 410)],
         bizLocation: place(site('sen-processing')),
-        ilmd: { 'tx:process': 'Tách vỏ, sấy khô, phân loại', 'tx:bestBefore': '2027-06-14' },
+        ilmd: { 'tx:process': 'Tách vỏ, sấy khô, phân loại', 'tx:bestBefore': day('2027-06-14') },
       },
       {
         type: 'ObjectEvent',
@@ -125,7 +131,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         readPoint: place(site('sen-processing')),
         bizLocation: place(site('sen-processing')),
       },
-      transfer('shipping', senFrom, shop, [qty(sen, 'HS-2606', 200)], '2026-06-16', 'SEN-0616'),
+      transfer(at, 'shipping', senFrom, shop, [qty(sen, 'HS-2606', 200)], '2026-06-16', 'SEN-0616'),
     ],
   });
 
@@ -144,7 +150,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         quantityList: [qty(mam, 'CHUOP-2506', 3000, 'KGM')],
         readPoint: place(site('phu-thuan-landing')),
         bizLocation: place(site('phu-thuan-factory')),
-        ilmd: { 'tx:fish': 'Cá cơm than', 'tx:saltRatio': '3:1', 'tx:fermentationStart': '2025-06-02' },
+        ilmd: { 'tx:fish': 'Cá cơm than', 'tx:saltRatio': '3:1', 'tx:fermentationStart': day('2025-06-02') },
       },
       {
         type: 'TransformationEvent',
@@ -154,9 +160,9 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         inputQuantityList: [qty(mam, 'CHUOP-2506', 3000, 'KGM')],
         outputQuantityList: [qty(mam, 'NM-2606', 1800, 'H87')],
         bizLocation: place(site('phu-thuan-factory')),
-        ilmd: { 'tx:protein': '35 g/l', 'tx:bestBefore': '2028-06-05' },
+        ilmd: { 'tx:protein': '35 g/l', 'tx:bestBefore': day('2028-06-05') },
       },
-      transfer('shipping', mamFrom, shop, [qty(mam, 'NM-2606', 240, 'H87')], '2026-06-08', 'NM-0608'),
+      transfer(at, 'shipping', mamFrom, shop, [qty(mam, 'NM-2606', 240, 'H87')], '2026-06-08', 'NM-0608'),
     ],
   });
 
@@ -175,7 +181,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         quantityList: [qty(gao, 'LUA-2605', 4200)],
         readPoint: place(site('an-lo-field')),
         bizLocation: place(site('an-lo-field')),
-        ilmd: { 'tx:harvestDate': '2026-05-20', 'tx:variety': 'HG12 hữu cơ' },
+        ilmd: { 'tx:harvestDate': day('2026-05-20'), 'tx:variety': 'HG12 hữu cơ' },
       },
       {
         type: 'TransformationEvent',
@@ -185,7 +191,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         inputQuantityList: [qty(gao, 'LUA-2605', 4200)],
         outputQuantityList: [qty(gao, 'GAO-2605', 2700)],
         bizLocation: place(site('an-lo-mill')),
-        ilmd: { 'tx:milledOn': '2026-05-27', 'tx:bestBefore': '2027-05-27' },
+        ilmd: { 'tx:milledOn': day('2026-05-27'), 'tx:bestBefore': day('2027-05-27') },
       },
       {
         type: 'ObjectEvent',
@@ -197,7 +203,7 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         readPoint: place(site('an-lo-mill')),
         bizLocation: place(site('an-lo-mill')),
       },
-      transfer('shipping', gaoFrom, shop, [qty(gao, 'GAO-2605', 500)], '2026-06-01', 'GAO-0601'),
+      transfer(at, 'shipping', gaoFrom, shop, [qty(gao, 'GAO-2605', 500)], '2026-06-01', 'GAO-0601'),
     ],
   });
 
@@ -216,9 +222,9 @@ export function demoChains(demo: DemoRegistry): Chain[] {
         quantityList: [qty(me, 'MX-260618', 600, 'H87')],
         readPoint: place(site('me-xung-kitchen')),
         bizLocation: place(site('me-xung-kitchen')),
-        ilmd: { 'tx:productionDate': '2026-06-18', 'tx:bestBefore': '2026-12-18' },
+        ilmd: { 'tx:productionDate': day('2026-06-18'), 'tx:bestBefore': day('2026-12-18') },
       },
-      transfer('shipping', meFrom, shop, [qty(me, 'MX-260618', 150, 'H87')], '2026-06-19', 'MX-0619'),
+      transfer(at, 'shipping', meFrom, shop, [qty(me, 'MX-260618', 150, 'H87')], '2026-06-19', 'MX-0619'),
     ],
   });
 
@@ -226,10 +232,10 @@ export function demoChains(demo: DemoRegistry): Chain[] {
   chains.push({
     organisation: org('dong-ba'),
     events: [
-      transfer('receiving', senFrom, shop, [qty(sen, 'HS-2606', 200)], '2026-06-16', 'SEN-0616'),
-      transfer('receiving', mamFrom, shop, [qty(mam, 'NM-2606', 240, 'H87')], '2026-06-08', 'NM-0608'),
-      transfer('receiving', gaoFrom, shop, [qty(gao, 'GAO-2605', 480)], '2026-06-01', 'GAO-0601'),
-      transfer('receiving', meFrom, shop, [qty(me, 'MX-260618', 150, 'H87')], '2026-06-19', 'MX-0619'),
+      transfer(at, 'receiving', senFrom, shop, [qty(sen, 'HS-2606', 200)], '2026-06-16', 'SEN-0616'),
+      transfer(at, 'receiving', mamFrom, shop, [qty(mam, 'NM-2606', 240, 'H87')], '2026-06-08', 'NM-0608'),
+      transfer(at, 'receiving', gaoFrom, shop, [qty(gao, 'GAO-2605', 480)], '2026-06-01', 'GAO-0601'),
+      transfer(at, 'receiving', meFrom, shop, [qty(me, 'MX-260618', 150, 'H87')], '2026-06-19', 'MX-0619'),
       {
         type: 'ObjectEvent',
         ...at('2026-06-20', '18:00'),
@@ -250,7 +256,7 @@ export async function captureDemoEvents(db: Kysely<DB> | Transaction<DB>, demo: 
   const run = async (trx: Transaction<DB>) => {
     for (const chain of demoChains(demo)) {
       await captureWithin(trx, DEMO, {
-        body: doc(chain.events),
+        body: doc(chain.events, demo.clock),
         format: 'json',
         onBehalfOf: chain.organisation,
         channel: 'demo',

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { demoClock, type DemoClock } from './clock.ts';
 import { captureDemoEvents } from './events.ts';
 import { runDemoMockRecall } from './recall.ts';
 import { scoreDemoLots } from '../standards/standards.demo.ts';
@@ -28,6 +29,8 @@ export interface DemoRegistry {
   readonly locations: ReadonlyMap<string, { id: string; gln: string; organisationId: string }>;
   readonly products: ReadonlyMap<string, { id: string; gtin: string; organisationId: string }>;
   readonly trainingId: string;
+  /** The calendar the story's dates move with (see `clock.ts`): steps date what they write with it. */
+  readonly clock: DemoClock;
 }
 
 /**
@@ -65,12 +68,19 @@ export async function demoLoaded(db: Kysely<DB>): Promise<boolean> {
   return (await findOrganisationByTaxCode(db, AUTHORITY_TAX_CODE)) !== undefined;
 }
 
+export interface DemoLoadOptions {
+  /** The instant the demo is loaded as of (default now): the story's dates move to its Huế day. */
+  readonly now?: Date;
+}
+
 /**
  * Loads the Huế demo data set through the registry's service functions (so it passes the same validation as user
- * input), in one transaction. Idempotent: when the data set is already there it does nothing.
+ * input), in one transaction. Idempotent: when the data set is already there it does nothing. Its dates are
+ * relative to the load day (`clock.ts`), so the dashboards show recent activity.
  */
-export async function loadDemoData(db: Kysely<DB>): Promise<DemoLoadResult> {
+export async function loadDemoData(db: Kysely<DB>, options: DemoLoadOptions = {}): Promise<DemoLoadResult> {
   if (await demoLoaded(db)) return { loaded: false };
+  const clock = demoClock(options.now);
   const registry = await db.transaction().execute(async (trx) => {
     const organisations = new Map<string, string>();
     const locations = new Map<string, { id: string; gln: string; organisationId: string }>();
@@ -98,7 +108,16 @@ export async function loadDemoData(db: Kysely<DB>): Promise<DemoLoadResult> {
         locations.set(key, { id: created.id, gln: created.gln, organisationId: organisation.id });
       }
       for (const { key, ...product } of demo.products) {
-        const created = await createProduct(trx, DEMO_CALLER, { ...product, organisationId: organisation.id });
+        const certifications = product.certifications?.map((c) => ({
+          ...c,
+          validFrom: c.validFrom ? clock.day(c.validFrom) : c.validFrom,
+          validTo: c.validTo ? clock.day(c.validTo) : c.validTo,
+        }));
+        const created = await createProduct(trx, DEMO_CALLER, {
+          ...product,
+          ...(certifications ? { certifications } : {}),
+          organisationId: organisation.id,
+        });
         products.set(key, { id: created.id, gtin: created.gtin, organisationId: organisation.id });
       }
     }
@@ -110,11 +129,11 @@ export async function loadDemoData(db: Kysely<DB>): Promise<DemoLoadResult> {
       });
     }
     const { attendance, ...session } = DEMO_TRAINING;
-    const training = await createTraining(trx, DEMO_CALLER, session);
+    const training = await createTraining(trx, DEMO_CALLER, { ...session, heldOn: clock.day(session.heldOn) });
     for (const [key, people] of Object.entries(attendance)) {
       await recordAttendance(trx, DEMO_CALLER, training.id, organisations.get(key)!, people);
     }
-    const result: DemoRegistry = { organisations, locations, products, trainingId: training.id };
+    const result: DemoRegistry = { organisations, locations, products, trainingId: training.id, clock };
     for (const step of DEMO_STEPS) await step(trx, result);
     return result;
   });

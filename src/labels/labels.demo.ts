@@ -8,7 +8,8 @@ const DEMO: Caller = { kind: 'system', reason: 'demo data' };
 
 /**
  * The demo's stamps: the mè xửng kitchen ordered 120 stamps with scratch-off codes on 40-up sheets for its lot
- * MX-260618, activated the first 100 at packing on 18 June 2026 and voided four spoiled prints. The demo's event
+ * MX-260618, activated the first 100 at packing on the lot's production day (18 June 2026 in the story, moved by the
+ * demo's clock) and voided four spoiled prints. The demo's event
  * histories stay as `events.ts` writes them (their counts are part of the demo's description), so this activation
  * records no EPCIS event of its own.
  */
@@ -27,7 +28,7 @@ export async function issueDemoStamps(db: Kysely<DB>, demo: DemoRegistry): Promi
     DEMO,
     batch.id,
     { from: 1, to: 100 },
-    { now: new Date('2026-06-18T16:00:00+07:00'), recordEvent: false },
+    { now: demo.clock.at('2026-06-18', '16:00'), recordEvent: false },
   );
-  await voidStamps(db, DEMO, batch.id, { from: 117, to: 120 }, new Date('2026-06-18T16:05:00+07:00'));
+  await voidStamps(db, DEMO, batch.id, { from: 117, to: 120 }, demo.clock.at('2026-06-18', '16:05'));
 }

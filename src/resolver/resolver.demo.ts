@@ -23,7 +23,8 @@ export async function scanDemoStamps(db: Kysely<DB>, demo: DemoRegistry): Promis
   const active = stamps.filter((s) => s.state === 'activated').map((s) => s.serial);
   const voided = stamps.find((s) => s.state === 'void')?.serial;
   if (active.length < 4 || voided === undefined) throw new Error('demo stamps of me-xung are missing');
-  const day = (d: number, h: number) => new Date(Date.UTC(2026, 5, 19 + d, h - 7));
+  // d days after the 19 June 2026 shipment of the story, at h o'clock Huế time, on the demo's clock.
+  const day = (d: number, h: number) => demo.clock.at(`2026-06-${19 + d}`, `${String(h).padStart(2, '0')}:00`);
   const scan = (serial: string, at: Date, region: string | null, device: ScanInput['device'] = 'phone'): ScanInput => ({
     gtin: product.gtin,
     lot: 'MX-260618',
