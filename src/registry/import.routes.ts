@@ -1,10 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { App, AppContext } from '../http/context.ts';
 import { ERROR_RESPONSES } from '../http/schemas.ts';
+import { eventTemplate, importEvents } from './import.events.ts';
 import { importSheet, importTemplate } from './import.service.ts';
 import { readUpload } from './upload.ts';
 
-const Entity = Type.Union([Type.Literal('organisations'), Type.Literal('locations'), Type.Literal('products')]);
+const Entity = Type.Union([
+  Type.Literal('organisations'),
+  Type.Literal('locations'),
+  Type.Literal('products'),
+  Type.Literal('events'),
+]);
 const EntityParams = Type.Object({ entity: Entity });
 
 const Report = Type.Object({
@@ -14,6 +20,7 @@ const Report = Type.Object({
   rows: Type.Integer(),
   valid: Type.Integer(),
   written: Type.Integer(),
+  duplicates: Type.Optional(Type.Integer({ description: 'events: rows already captured (same event hash)' })),
   errors: Type.Array(
     Type.Object({
       row: Type.Integer(),
@@ -37,7 +44,7 @@ export function importRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary:
-          'Import a CSV or XLSX sheet (multipart field `file`). all-or-nothing: any bad row → 400 with the report, ' +
+          'Import a CSV or XLSX sheet (multipart field `file`); `events` are captured through EPCIS capture. all-or-nothing: any bad row → 400 with the report, ' +
           'nothing written; valid-rows-only: the valid rows are written and the report lists the others',
         consumes: ['multipart/form-data'],
         params: EntityParams,
@@ -50,6 +57,12 @@ export function importRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const upload = await readUpload(request);
+      if (request.params.entity === 'events')
+        return importEvents(ctx.db, request.caller, {
+          mode: request.query.mode ?? 'all-or-nothing',
+          data: upload.data,
+          organisationId: request.query.organisationId,
+        });
       return importSheet(ctx.db, request.caller, {
         entity: request.params.entity,
         mode: request.query.mode ?? 'all-or-nothing',
@@ -74,7 +87,11 @@ export function importRoutes(app: App, ctx: AppContext): void {
           .type(MIME[format])
           .header('content-disposition', `attachment; filename="truyxuat-${request.params.entity}.${format}"`)
           .header('x-content-type-options', 'nosniff')
-          .send(await importTemplate(request.params.entity, format)),
+          .send(
+            request.params.entity === 'events'
+              ? await eventTemplate(format)
+              : await importTemplate(request.params.entity, format),
+          ),
     );
   }
 }

@@ -12,6 +12,8 @@ import { connectorsEn, connectorsVi } from '../federation/connector.messages.ts'
 import { federationEn, federationVi } from '../federation/federation.messages.ts';
 import { auditEn, auditVi } from '../audit/audit.messages.ts';
 import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
+import { registrationEn, registrationVi } from '../registry/registration.messages.ts';
+import { importEn, importVi } from '../registry/import.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -153,6 +155,8 @@ const vi = {
   ...federationVi,
   ...insightsVi,
   ...auditVi,
+  ...registrationVi,
+  ...importVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -295,6 +299,8 @@ const en: Record<MessageKey, string> = {
   ...federationEn,
   ...insightsEn,
   ...auditEn,
+  ...registrationEn,
+  ...importEn,
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };
