@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/index.ts';
 import type { DB } from '../db/schema.ts';
 import { requirePermission, type Caller } from '../shared/caller.ts';
 import { notFound } from '../shared/errors.ts';
@@ -131,7 +132,14 @@ export async function createProductGroup(
     if (uniqueViolation(e) !== undefined) throw conflict('code', 'registry.productGroup.taken');
     throw e;
   }
-  return getProductGroup(db, input.code);
+  const created = await getProductGroup(db, input.code);
+  await recordAudit(db, caller, {
+    action: 'registry.productGroup.create',
+    objectType: 'product_group',
+    objectId: created.code,
+    change: created,
+  });
+  return created;
 }
 
 /** Changes names, parent, order or retires a group (`active: false`); the code never changes. */
@@ -149,5 +157,12 @@ export async function updateProductGroup(
     .set({ ...row, updated_at: new Date() })
     .where('code', '=', code)
     .execute();
-  return getProductGroup(db, code);
+  const updated = await getProductGroup(db, code);
+  await recordAudit(db, caller, {
+    action: 'registry.productGroup.update',
+    objectType: 'product_group',
+    objectId: code,
+    change: { before: existing, after: updated },
+  });
+  return updated;
 }
