@@ -12,7 +12,6 @@ import { connectorsEn, connectorsVi } from '../federation/connector.messages.ts'
 import { federationEn, federationVi } from '../federation/federation.messages.ts';
 import { auditEn, auditVi } from '../audit/audit.messages.ts';
 import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
-import { registrationEn, registrationVi } from '../registry/registration.messages.ts';
 import { importEn, importVi } from '../registry/import.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
@@ -155,7 +154,6 @@ const vi = {
   ...federationVi,
   ...insightsVi,
   ...auditVi,
-  ...registrationVi,
   ...importVi,
 } as const;
 
@@ -299,7 +297,6 @@ const en: Record<MessageKey, string> = {
   ...federationEn,
   ...insightsEn,
   ...auditEn,
-  ...registrationEn,
   ...importEn,
 };
 
