@@ -26,9 +26,16 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '`': '&#96;',
 };
 
-/** Escapes text for element content and quoted attribute values. */
+/**
+ * Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): a name ending in a
+ * right-to-left override would reverse the text after it on the page (e.g. `gnp.exe` shown as `exe.png`). Business
+ * text never needs them in Vietnamese or English, so they are dropped.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** Escapes text for element content and quoted attribute values; bidi controls are dropped. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
+  return text.replace(BIDI_CONTROLS, '').replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
 }
 
 /** What may be interpolated: text and numbers are escaped, lists are joined, null/undefined/false print nothing. */
@@ -65,7 +72,8 @@ export function jsonLdScript(data: unknown): SafeHtml {
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+    .replace(/\u2029/g, '\\u2029')
+    .replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   return safe(`<script type="application/ld+json">${json}</script>`);
 }
 
