@@ -57,6 +57,16 @@ function parseQuery(text: string | undefined): Record<string, string> {
   return out;
 }
 
+/** An absolute http(s) address (whether it may be reached is the server's decision). */
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** The server's field names (`credential/token`, `body/intervalSeconds`) as the form's. */
 function formField(field: string): keyof ConnectorForm | undefined {
   const [head, second] = field.replace(/^(body)?\//, '').split('/');
@@ -208,7 +218,12 @@ function ConnectorEditor({
           extra={t('federation.connectors.endpointHelp')}
           rules={[
             required('federation.connectors.endpoint'),
-            { type: 'url', message: t('federation.connectors.endpointHelp') },
+            {
+              validator: (_: unknown, v: string | undefined) =>
+                !v || isHttpUrl(v)
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('federation.connectors.endpointInvalid'))),
+            },
           ]}
         >
           <Input maxLength={2000} inputMode="url" />
@@ -331,7 +346,8 @@ function RunLog({ connector, generation }: { connector: Connector; generation: n
             title: t('federation.connectors.trigger'),
             dataIndex: 'trigger',
             responsive: ['md'],
-            render: (v: string) => (v === 'schedule' || v === 'manual' ? t(`federation.connectors.trigger.${v}`) : v),
+            render: (v: string) =>
+              v === 'schedule' || v === 'manual' || v === 'webhook' ? t(`federation.connectors.trigger.${v}`) : v,
           },
           { title: t('common.status'), dataIndex: 'status', render: (s: string) => <RunStatus status={s} /> },
           { title: t('federation.connectors.pages'), dataIndex: 'pages', responsive: ['md'] },
@@ -345,6 +361,9 @@ function RunLog({ connector, generation }: { connector: Connector; generation: n
               <>
                 {r.error && <Typography.Text type="danger">{r.error}</Typography.Text>}
                 {r.resumed && <Tag>{t('federation.connectors.resumed')}</Tag>}
+                {(r.conflicts ?? 0) > 0 && (
+                  <Tag color="orange">{t('federation.connectors.conflicts', { count: r.conflicts ?? 0 })}</Tag>
+                )}
               </>
             ),
           },

@@ -373,7 +373,7 @@ function Records({ onChanged, generation }: { onChanged: () => void; generation:
     setExpanded((keys) => (keys.includes(id) ? keys.filter((k) => k !== id) : [...keys, id]));
 
   return (
-    <Card size="small" title={t('federation.national.records')}>
+    <Card size="small" title={t('federation.national.records')} data-testid="sync-records">
       <div className="toolbar">
         <Select<SyncStatus | 'all'>
           value={status ?? 'all'}
@@ -431,7 +431,10 @@ function Records({ onChanged, generation }: { onChanged: () => void; generation:
             key: 'key',
             render: (_, r) => (
               <span>
-                {labels.kind(r.recordKind)} <Typography.Text code>{r.recordKey}</Typography.Text>
+                {labels.kind(r.recordKind)}{' '}
+                <Typography.Text code ellipsis={{ tooltip: r.recordKey }} style={{ maxWidth: 220 }}>
+                  {r.recordKey}
+                </Typography.Text>
               </span>
             ),
           },

@@ -99,6 +99,8 @@ export interface ConnectorRun {
   readonly duplicates: number;
   readonly resumed: boolean;
   readonly error: string | null;
+  /** Events the remote changed after they were stored here (present once the backend reports them). */
+  readonly conflicts?: number;
 }
 
 export interface ProviderFeed {
