@@ -454,3 +454,289 @@ describe('pull connector between the nodes', () => {
     expect(JSON.stringify(view)).not.toContain(farmA.authorization!.slice(7));
   }, 240_000);
 });
+
+/** B's API listening on its own port again (the connector test above restarts B without listening). */
+let bLive: App | undefined;
+async function liveB(): Promise<App> {
+  if (B.t.app.server.listening) return B.t.app;
+  if (bLive) return bLive;
+  bLive = await buildApp({ db: B.t.db, config: B.t.config }, { logger: false });
+  extraApps.push(bLive);
+  await bLive.listen({ port: B.port, host: '127.0.0.1' });
+  return bLive;
+}
+
+/** A's API as it is now (restarted by the connector test above, or the first one). */
+const liveA = (): App => (A.t.app.server.listening ? A.t.app : extraApps[0]!);
+
+describe('subscribing connector: A’s own EPCIS subscription delivers to B’s inbox', () => {
+  it('subscribes on A, captures signed deliveries, refuses unsigned ones, and unsubscribes when paused', async () => {
+    const b = await liveB();
+    const a = liveA();
+    const receiverId = await makeOrganisation(B.t.db, { name: 'Công ty nhận qua webhook' });
+    const receiver = (await signInAs({ ...B.t, app: b }, receiverId, 'org_admin')).headers;
+    const named = await a.inject({
+      method: 'POST',
+      url: '/epcis/queries',
+      headers: { ...farmA, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'farm-inspections', query: { EQ_bizStep: 'inspecting' } }),
+    });
+    expect(named.statusCode, named.body).toBe(201);
+
+    // A pull-only endpoint cannot be subscribed to: it has no subscriptions resource.
+    const refused = await b.inject({
+      method: 'POST',
+      url: '/api/federation/connectors',
+      headers: receiver,
+      payload: {
+        name: 'x',
+        endpointUrl: `http://127.0.0.1:${proxyPort}/epcis/events`,
+        intervalSeconds: 3600,
+        mode: 'subscribe',
+      },
+    });
+    expect(refused.statusCode).toBe(400);
+
+    const created = await b.inject({
+      method: 'POST',
+      url: '/api/federation/connectors',
+      headers: receiver,
+      payload: {
+        name: 'Kiểm tra tại HTX (webhook)',
+        endpointUrl: `http://127.0.0.1:${proxyPort}/epcis/queries/farm-inspections/events`,
+        credential: { kind: 'bearer', token: farmA.authorization!.slice(7) },
+        intervalSeconds: 3600,
+        mode: 'subscribe',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const connector = created.json();
+    const inboxUrl = `${B.url}/api/federation/connectors/${connector.id}/inbox`;
+    expect(connector).toMatchObject({ mode: 'subscribe', subscription: { active: true, error: null, inboxUrl } });
+    // A holds the subscription, signed, delivering to B's inbox; the token is never shown.
+    const onA = (await a.inject({ url: '/epcis/queries/farm-inspections/subscriptions', headers: farmA })).json<
+      { dest: string; signed: boolean; stream?: boolean }[]
+    >();
+    expect(onA).toEqual([expect.objectContaining({ dest: inboxUrl, signed: true, stream: true })]);
+
+    // New inspections on A reach B through A's delivery worker, once, for the receiving organisation.
+    const captured = await capture(
+      { ...A.t, app: a },
+      farmA,
+      doc(
+        [30, 31].map((h) => ({
+          type: 'ObjectEvent',
+          ...at(h),
+          action: 'OBSERVE',
+          bizStep: 'inspecting',
+          readPoint: { id: gln(FARM_GLN) },
+          quantityList: [{ epcClass: RAW, quantity: h, uom: 'KGM' }],
+        })),
+      ),
+    );
+    expect(captured.job).toMatchObject({ storedCount: 2 });
+    await drainJobs(A.t);
+    // B's worker captures what its inbox accepted.
+    await drainJobs(B.t);
+    const delivered = await B.t.db
+      .selectFrom('epcis_event')
+      .select(['event_hash', 'channel'])
+      .where('owner_organisation_id', '=', receiverId)
+      .execute();
+    expect(delivered).toHaveLength(2);
+    expect(delivered.every((e) => e.channel === 'connector')).toBe(true);
+    const onAHashes = await A.t.db
+      .selectFrom('epcis_event')
+      .select('event_hash')
+      .where('biz_step', '=', 'inspecting')
+      .where('event_time', '>=', new Date(Date.UTC(2026, 5, 1, 30)))
+      .execute();
+    expect(new Set(delivered.map((e) => e.event_hash))).toEqual(new Set(onAHashes.map((e) => e.event_hash)));
+    let runs = (await b.inject({ url: `/api/federation/connectors/${connector.id}/runs`, headers: receiver })).json();
+    expect(runs).toEqual([
+      expect.objectContaining({ trigger: 'webhook', status: 'ok', fetched: 2, stored: 2, duplicates: 0 }),
+    ]);
+    // A's delivery log: accepted by B.
+    const sub = (await a.inject({ url: '/epcis/queries/farm-inspections/subscriptions', headers: farmA })).json()[0];
+    expect(sub.status.failureCount).toBe(0);
+
+    // A delivery that is not signed with the connector's token is refused and stores nothing.
+    const body = JSON.stringify({
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+      type: 'EPCISQueryDocument',
+      schemaVersion: '2.0',
+      creationDate: '2026-06-02T00:00:00Z',
+      epcisBody: {
+        queryResults: {
+          queryName: 'farm-inspections',
+          resultsBody: {
+            eventList: [
+              {
+                type: 'ObjectEvent',
+                ...at(40),
+                action: 'OBSERVE',
+                bizStep: 'inspecting',
+                readPoint: { id: gln(FARM_GLN) },
+                quantityList: [{ epcClass: RAW, quantity: 9, uom: 'KGM' }],
+              },
+            ],
+          },
+        },
+      },
+    });
+    for (const signature of [undefined, 'ab'.repeat(32)]) {
+      const forged = await b.inject({
+        method: 'POST',
+        url: `/api/federation/connectors/${connector.id}/inbox`,
+        headers: { 'content-type': 'application/ld+json', ...(signature ? { 'gs1-signature': signature } : {}) },
+        payload: body,
+      });
+      expect(forged.statusCode).toBe(401);
+    }
+    await drainJobs(B.t);
+    expect(
+      await B.t.db.selectFrom('epcis_event').select('id').where('owner_organisation_id', '=', receiverId).execute(),
+    ).toHaveLength(2);
+
+    // The subscription started when it was made; a manual run pulls the named query from A to catch up on what came
+    // before: the two delivered events are duplicates, nothing is stored twice.
+    const resend = await b.inject({
+      method: 'POST',
+      url: `/api/federation/connectors/${connector.id}/run`,
+      headers: receiver,
+    });
+    const inspections = await A.t.db
+      .selectFrom('epcis_event')
+      .select('event_hash')
+      .where('biz_step', '=', 'inspecting')
+      .execute();
+    expect(resend.json()).toMatchObject({
+      trigger: 'manual',
+      status: 'ok',
+      fetched: inspections.length,
+      duplicates: 2,
+      stored: inspections.length - 2,
+    });
+    const held = await B.t.db
+      .selectFrom('epcis_event')
+      .select('event_hash')
+      .where('owner_organisation_id', '=', receiverId)
+      .execute();
+    expect(held.map((e) => e.event_hash).sort()).toEqual(inspections.map((e) => e.event_hash).sort());
+
+    // Pausing ends the subscription on A; deliveries to the paused inbox are refused.
+    const paused = await b.inject({
+      method: 'PATCH',
+      url: `/api/federation/connectors/${connector.id}`,
+      headers: receiver,
+      payload: { enabled: false },
+    });
+    expect(paused.statusCode, paused.body).toBe(200);
+    expect(paused.json()).toMatchObject({ enabled: false, subscription: { active: false, error: null } });
+    expect((await a.inject({ url: '/epcis/queries/farm-inspections/subscriptions', headers: farmA })).json()).toEqual(
+      [],
+    );
+    // Resuming subscribes again from the latest recordTime delivered; deleting ends it again.
+    const resumed = await b.inject({
+      method: 'PATCH',
+      url: `/api/federation/connectors/${connector.id}`,
+      headers: receiver,
+      payload: { enabled: true },
+    });
+    expect(resumed.json()).toMatchObject({ enabled: true, subscription: { active: true } });
+    const again = (await a.inject({ url: '/epcis/queries/farm-inspections/subscriptions', headers: farmA })).json<
+      { initialRecordTime: string }[]
+    >();
+    expect(again).toHaveLength(1);
+    expect(Date.parse(again[0]!.initialRecordTime)).toBeGreaterThan(Date.parse('2026-06-01T00:00:00Z'));
+    const removed = await b.inject({
+      method: 'DELETE',
+      url: `/api/federation/connectors/${connector.id}`,
+      headers: receiver,
+    });
+    expect(removed.statusCode).toBe(204);
+    expect((await a.inject({ url: '/epcis/queries/farm-inspections/subscriptions', headers: farmA })).json()).toEqual(
+      [],
+    );
+    runs = await B.t.db.selectFrom('connector_run').select('id').where('connector_id', '=', connector.id).execute();
+    expect(runs).toEqual([]);
+  }, 120_000);
+});
+
+describe('pull connector and eventID clashes', () => {
+  it('skips nothing it should store, reports a clashing eventID by event, and finishes the run', async () => {
+    const b = await liveB();
+    const ownerId = await makeOrganisation(B.t.db, { name: 'Cơ sở có sự kiện trùng mã' });
+    const owner = (await apiKeyFor({ ...B.t, app: b }, ownerId, ['epcis:capture', 'epcis:query'])).headers;
+    // One of A's events, by its eventID; this organisation on B already holds a different event under that eventID.
+    const onA = await A.t.db
+      .selectFrom('epcis_event')
+      .select(['event_id', 'event_hash'])
+      .where('biz_step', '=', 'inspecting')
+      .execute();
+    const clashing = onA[0]!.event_id;
+    const own = await capture(
+      { ...B.t, app: b },
+      owner,
+      doc([
+        {
+          type: 'ObjectEvent',
+          eventID: clashing,
+          ...at(50),
+          action: 'OBSERVE',
+          bizStep: 'storing',
+          readPoint: { id: gln(B_GLN) },
+          quantityList: [{ epcClass: TEA, quantity: 1, uom: 'KGM' }],
+        },
+      ]),
+    );
+    expect(own.job).toMatchObject({ storedCount: 1 });
+    const created = await b.inject({
+      method: 'POST',
+      url: '/api/federation/connectors',
+      headers: owner,
+      payload: {
+        name: 'Sự kiện của HTX',
+        endpointUrl: `http://127.0.0.1:${proxyPort}/epcis/events`,
+        query: { EQ_bizStep: 'inspecting' },
+        credential: { kind: 'bearer', token: farmA.authorization!.slice(7) },
+        intervalSeconds: 3600,
+        perPage: 3,
+        enabled: false,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const run = await b.inject({
+      method: 'POST',
+      url: `/api/federation/connectors/${created.json().id}/run`,
+      headers: owner,
+    });
+    // Every other event of A is stored for this organisation (other organisations' copies on B do not stand in
+    // the way); the clash is named in the run log and the pass ends, so the cursor moves past it.
+    expect(run.json(), run.body).toMatchObject({
+      status: 'ok',
+      fetched: onA.length,
+      stored: onA.length - 1,
+      conflicts: 1,
+      conflictDetail: [expect.objectContaining({ eventID: clashing })],
+    });
+    const copied = await B.t.db
+      .selectFrom('epcis_event')
+      .select('event_hash')
+      .where('owner_organisation_id', '=', ownerId)
+      .where('channel', '=', 'connector')
+      .execute();
+    expect(new Set(copied.map((e) => e.event_hash))).toEqual(
+      new Set(onA.filter((e) => e.event_id !== clashing).map((e) => e.event_hash)),
+    );
+    const view = (await b.inject({ url: `/api/federation/connectors/${created.json().id}`, headers: owner })).json();
+    expect(view).toMatchObject({ cursor: { midQuery: false }, lastError: null });
+    // The next run meets the clash again (GE re-reads the last instant only) without failing.
+    const next = await b.inject({
+      method: 'POST',
+      url: `/api/federation/connectors/${created.json().id}/run`,
+      headers: owner,
+    });
+    expect(next.json()).toMatchObject({ status: 'ok', stored: 0 });
+  }, 120_000);
+});

@@ -5,6 +5,8 @@ export const connectorsVi = {
   'federation.credential.token': 'Nhập mã truy cập (token hoặc khóa API)',
   'federation.credential.basic': 'Nhập tên đăng nhập và mật khẩu',
   'federation.connector.reserved': 'Tham số này do bộ kết nối tự đặt (GE_recordTime, phân trang, sắp xếp)',
+  'federation.connector.subscribeEndpoint':
+    'Bộ kết nối đăng ký nhận cần địa chỉ truy vấn có tên: …/queries/{tên}/events',
   'federation.node.prefix': 'Tiền tố mã doanh nghiệp GS1 gồm 4 đến 12 chữ số',
   'federation.delegation.product': 'Sản phẩm này nằm ngoài phạm vi ủy quyền của doanh nghiệp',
   'federation.delegation.location': 'Địa điểm này nằm ngoài phạm vi ủy quyền của doanh nghiệp',
@@ -29,6 +31,8 @@ export const connectorsEn: Record<keyof typeof connectorsVi, string> = {
   'federation.credential.token': 'Enter the access token or API key',
   'federation.credential.basic': 'Enter the user name and password',
   'federation.connector.reserved': 'The connector sets this parameter itself (GE_recordTime, paging, order)',
+  'federation.connector.subscribeEndpoint':
+    'A subscribing connector needs a named query endpoint: …/queries/{name}/events',
   'federation.node.prefix': 'A GS1 company prefix is 4 to 12 digits',
   'federation.delegation.product': 'This product is outside what the business delegated',
   'federation.delegation.location': 'This location is outside what the business delegated',

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import type { ConnectorCursor, CredentialKind } from './connector.tables.ts';
+import type { ConnectorConflict, ConnectorCursor, ConnectorMode, CredentialKind } from './connector.tables.ts';
 
 /** SQL for pull connectors and their runs. Only this file touches those tables. */
 
@@ -22,6 +22,11 @@ const CONNECTOR_COLUMNS = [
   'connector.last_success_at',
   'connector.last_error',
   'connector.consecutive_failures',
+  'connector.mode',
+  'connector.subscription_url',
+  'connector.subscribed_at',
+  'connector.subscription_error',
+  'connector.inbox_url',
   'connector.created_at',
   'connector.updated_at',
 ] as const;
@@ -39,6 +44,7 @@ export async function insertConnector(
     interval_seconds: number;
     per_page: number;
     enabled: boolean;
+    mode: ConnectorMode;
     created_by: string | null;
   },
 ): Promise<void> {
@@ -61,7 +67,12 @@ export async function findConnector(db: Db, id: string) {
   return db
     .selectFrom('connector')
     .innerJoin('organisation', 'organisation.id', 'connector.organisation_id')
-    .select([...CONNECTOR_COLUMNS, 'organisation.name as organisation_name', 'connector.credential_enc'])
+    .select([
+      ...CONNECTOR_COLUMNS,
+      'organisation.name as organisation_name',
+      'connector.credential_enc',
+      'connector.inbox_secret_enc',
+    ])
     .where('connector.id', '=', id)
     .executeTakeFirst();
 }
@@ -79,6 +90,11 @@ export async function updateConnector(
     per_page: number;
     enabled: boolean;
     cursor: ConnectorCursor;
+    inbox_secret_enc: string | null;
+    inbox_url: string | null;
+    subscription_url: string | null;
+    subscribed_at: Date | null;
+    subscription_error: string | null;
   }>,
 ): Promise<void> {
   const { query, cursor, ...rest } = patch;
@@ -122,6 +138,38 @@ export async function saveCursor(db: Db, id: string, cursor: ConnectorCursor): P
     .execute();
 }
 
+/** Moves the cursor's lower bound forward to `since` (never back): what a subscription has delivered up to. */
+export async function advanceSince(db: Db, id: string, since: string): Promise<void> {
+  await db
+    .updateTable('connector')
+    .set({
+      cursor: sql<string>`jsonb_set(cursor, '{since}', to_jsonb(${since}::text))`,
+    })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb(sql`cursor->>'since'`, 'is', null),
+        eb(sql`(cursor->>'since')::timestamptz`, '<', sql`${since}::timestamptz`),
+      ]),
+    )
+    .execute();
+}
+
+/** The outcome of a run that does not hold the connector (a webhook delivery). */
+export async function noteRun(db: Db, id: string, outcome: { ok: boolean; error: string | null; at: Date }) {
+  await db
+    .updateTable('connector')
+    .set((eb) => ({
+      last_run_at: outcome.at,
+      last_error: outcome.error,
+      ...(outcome.ok
+        ? { last_success_at: outcome.at, consecutive_failures: 0 }
+        : { consecutive_failures: eb('consecutive_failures', '+', 1) }),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function releaseConnector(
   db: Db,
   id: string,
@@ -143,7 +191,7 @@ export async function releaseConnector(
 
 export async function insertRun(
   db: Db,
-  row: { id: string; connector_id: string; trigger: 'schedule' | 'manual'; resumed: boolean },
+  row: { id: string; connector_id: string; trigger: 'schedule' | 'manual' | 'webhook'; resumed: boolean },
 ): Promise<void> {
   await db
     .insertInto('connector_run')
@@ -154,8 +202,16 @@ export async function insertRun(
 export async function addToRun(
   db: Db,
   id: string,
-  counts: { pages: number; fetched: number; stored: number; duplicates: number },
+  counts: {
+    pages: number;
+    fetched: number;
+    stored: number;
+    duplicates: number;
+    conflicts?: readonly ConnectorConflict[];
+    conflictCount?: number;
+  },
 ): Promise<void> {
+  const conflicts = counts.conflicts ?? [];
   await db
     .updateTable('connector_run')
     .set((eb) => ({
@@ -163,6 +219,15 @@ export async function addToRun(
       fetched: eb('fetched', '+', counts.fetched),
       stored: eb('stored', '+', counts.stored),
       duplicates: eb('duplicates', '+', counts.duplicates),
+      ...(conflicts.length > 0 || (counts.conflictCount ?? 0) > 0
+        ? {
+            conflicts: eb('conflicts', '+', counts.conflictCount ?? conflicts.length),
+            // The first clashes of the run are kept by eventID; the count goes on beyond them.
+            conflict_detail: sql<string>`(select coalesce(jsonb_agg(x), '[]'::jsonb) from (
+              select x from jsonb_array_elements(conflict_detail || ${JSON.stringify(conflicts)}::jsonb) as x limit 100
+            ) as kept)`,
+          }
+        : {}),
     }))
     .where('id', '=', id)
     .execute();

@@ -40,6 +40,15 @@ const Connector = Type.Object({
   lastError: Nullable(Type.String()),
   consecutiveFailures: Type.Integer(),
   createdAt: DateTime,
+  mode: Type.String({ description: 'pull (polled on a schedule) or subscribe (the remote delivers by webhook)' }),
+  subscription: Nullable(
+    Type.Object({
+      active: Type.Boolean({ description: 'The remote holds our subscription' }),
+      subscribedAt: Nullable(DateTime),
+      error: Nullable(Type.String({ description: 'Why the last subscribe or unsubscribe failed' })),
+      inboxUrl: Nullable(Type.String({ description: 'The dest the remote delivers to' })),
+    }),
+  ),
 });
 
 const ConnectorRun = Type.Object({
@@ -55,6 +64,10 @@ const ConnectorRun = Type.Object({
   duplicates: Type.Integer(),
   resumed: Type.Boolean({ description: 'The run continued a pass a failed run left between pages' }),
   error: Nullable(Type.String()),
+  conflicts: Type.Integer({ description: 'Events left out: this node holds a different event under their eventID' }),
+  conflictDetail: Type.Array(Type.Object({ eventID: Type.String(), message: Type.String() }), {
+    description: 'The first 100 of them',
+  }),
 });
 
 const ConnectorFields = {
@@ -100,14 +113,23 @@ export const connectorRoutes: RoutePlugin = async (app, { ctx }) => {
         tags: TAGS,
         summary: 'Register a pull connector; its first run is queued at once',
         body: Type.Object(
-          { ...ConnectorFields, organisationId: Type.Optional(Type.String({ maxLength: 100 })) },
+          {
+            ...ConnectorFields,
+            organisationId: Type.Optional(Type.String({ maxLength: 100 })),
+            mode: Type.Optional(
+              Type.Union([Type.Literal('pull'), Type.Literal('subscribe')], {
+                description:
+                  'subscribe: create an EPCIS subscription on the remote named query (endpointUrl …/queries/{name}/events) delivering to this node',
+              }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 201: Connector, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const created = await connectors.createConnector(db, request.caller, request.body);
+      const created = await connectors.createConnector(db, request.caller, request.body, ctx.config);
       ctx.onWork?.();
       return reply.code(201).send(created);
     },
@@ -137,7 +159,7 @@ export const connectorRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: Connector, ...ERROR_RESPONSES },
       },
     },
-    async (request) => connectors.updateConnector(db, request.caller, request.params.id, request.body),
+    async (request) => connectors.updateConnector(db, request.caller, request.params.id, request.body, ctx.config),
   );
 
   app.delete(
@@ -169,6 +191,45 @@ export const connectorRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (request) => connectors.listConnectorRuns(db, request.caller, request.params.id, request.query.limit),
   );
+
+  // The inbox a subscribing connector's remote delivers to. No caller: the GS1-Signature (HMAC-SHA256 of the exact
+  // body under the connector's signature token) is the authentication, so the body is read as bytes.
+  await app.register(async (inbox) => {
+    inbox.addContentTypeParser(
+      ['application/json', 'application/ld+json'],
+      { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
+    inbox.post(
+      '/federation/connectors/:id/inbox',
+      {
+        config: { publicForm: true },
+        schema: {
+          tags: TAGS,
+          summary: 'Deliveries of the remote subscription of a subscribing connector (EPCISQueryDocument, signed)',
+          params: IdParams,
+          response: {
+            202: Type.Object({
+              accepted: Type.Boolean({ description: 'Kept; the worker captures it and logs a run' }),
+              events: Type.Integer(),
+            }),
+            ...ERROR_RESPONSES,
+          },
+        },
+      },
+      async (request, reply) => {
+        const signature = request.headers['gs1-signature'];
+        const receipt = await connectors.receiveInbox(
+          db,
+          (request.params as { id: string }).id,
+          request.body as Buffer,
+          typeof signature === 'string' ? signature : undefined,
+        );
+        ctx.onWork?.();
+        return reply.code(202).send(receipt);
+      },
+    );
+  });
 
   app.post(
     '/federation/connectors/:id/run',

@@ -5,6 +5,13 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type Json<T> = ColumnType<T, string | undefined, string>;
 
 export type CredentialKind = 'none' | 'bearer' | 'basic';
+export type ConnectorMode = 'pull' | 'subscribe';
+
+/** An event a connector could not store because this node holds another event under its eventID. */
+export interface ConnectorConflict {
+  readonly eventID: string;
+  readonly message: string;
+}
 
 /** Where a pull connector stands: the lower bound of its next query and, mid-query, the next page to fetch. */
 export interface ConnectorCursor {
@@ -51,6 +58,16 @@ export interface ConnectorTable {
   last_success_at: NullableTimestamp;
   last_error: string | null;
   consecutive_failures: Generated<number>;
+  /** pull: polled on a schedule; subscribe: the remote delivers to our inbox through an EPCIS subscription. */
+  mode: ColumnType<ConnectorMode, ConnectorMode | undefined, ConnectorMode>;
+  /** The signature token the remote signs deliveries with (sealed like a credential). */
+  inbox_secret_enc: string | null;
+  /** The `dest` the subscription was made with (this node's inbox for the connector). */
+  inbox_url: string | null;
+  /** The remote subscription resource (`…/queries/{name}/subscriptions/{id}`) while subscribed. */
+  subscription_url: string | null;
+  subscribed_at: NullableTimestamp;
+  subscription_error: string | null;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -59,7 +76,7 @@ export interface ConnectorTable {
 export interface ConnectorRunTable {
   id: string;
   connector_id: string;
-  trigger: 'schedule' | 'manual';
+  trigger: 'schedule' | 'manual' | 'webhook';
   status: 'running' | 'ok' | 'failed';
   started_at: Timestamp;
   finished_at: NullableTimestamp;
@@ -69,6 +86,16 @@ export interface ConnectorRunTable {
   duplicates: Generated<number>;
   resumed: Generated<boolean>;
   error: string | null;
+  conflicts: Generated<number>;
+  conflict_detail: ColumnType<ConnectorConflict[], string | undefined, string>;
+}
+
+/** The last answer a remote node gave for a lot: what a trace shows when the node is down. */
+export interface RemoteAnswerTable {
+  node_id: string;
+  identifier: string;
+  events: Json<Record<string, unknown>[]>;
+  answered_at: Timestamp;
 }
 
 export interface ConnectorTables {
@@ -76,4 +103,5 @@ export interface ConnectorTables {
   remote_node: RemoteNodeTable;
   connector: ConnectorTable;
   connector_run: ConnectorRunTable;
+  remote_answer: RemoteAnswerTable;
 }

@@ -23,6 +23,9 @@ export interface NationalPlatformStateTable {
   last_error_at: NullableTimestamp;
   last_error_code: string | null;
   last_error_detail: string | null;
+  /** The worker sending this platform's outbox, until when (one sender at a time keeps order and sends once). */
+  lease_owner: string | null;
+  lease_until: NullableTimestamp;
 }
 
 export type NationalRecordKind = 'organisation' | 'product' | 'chain' | 'event';

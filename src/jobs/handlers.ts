@@ -17,7 +17,12 @@ import { processLotRefreshJob, REFRESH_LOTS_JOB_KIND } from '../standards/index.
 import { checkScans } from '../resolver/alerts.service.ts';
 import { SCAN_CHECK_KIND } from '../resolver/scan-log.ts';
 import { NATIONAL_SYNC_KIND, runNationalSyncJob } from '../federation/national.service.ts';
-import { CONNECTOR_POLL_KIND, pollConnectorJob } from '../federation/connector.service.ts';
+import {
+  CONNECTOR_INBOX_KIND,
+  CONNECTOR_POLL_KIND,
+  pollConnectorJob,
+  processInboxJob,
+} from '../federation/connector.service.ts';
 import { INSIGHTS_REFRESH_KIND, INSIGHTS_REPORT_KIND, runRefreshJob, runReportJob } from '../insights/index.ts';
 import { RECALL_IMPACT_KIND, runRecallImpactJob } from '../trace/recall-follow.ts';
 import type { JobHandler } from './job.service.ts';
@@ -37,4 +42,5 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [INSIGHTS_REFRESH_KIND]: runRefreshJob,
   [INSIGHTS_REPORT_KIND]: runReportJob,
   [CONNECTOR_POLL_KIND]: pollConnectorJob,
+  [CONNECTOR_INBOX_KIND]: processInboxJob,
 };

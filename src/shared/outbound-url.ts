@@ -211,7 +211,7 @@ export function guardedLookup(policy: OutboundPolicy = outboundPolicy()) {
 }
 
 export interface OutboundRequest {
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'DELETE';
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly timeoutMs?: number;

@@ -20,6 +20,7 @@ import * as m0021 from './0021_audit.ts';
 import * as m0018 from './0018_insights.ts';
 import * as m0019 from './0019_national_portal.ts';
 import * as m0020 from './0020_connectors.ts';
+import * as m0023 from './0023_federation.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0018_insights': m0018,
   '0019_national_portal': m0019,
   '0020_connectors': m0020,
+  '0023_federation': m0023,
 };
