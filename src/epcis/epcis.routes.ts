@@ -83,6 +83,22 @@ function standardsBehaviour(header: unknown): capture.StandardsBehaviour {
   });
 }
 
+/**
+ * The capture channel the back-office names in `X-Truyxuat-Channel` (web: the guided form sent at once; offline: a
+ * record the phone kept and synced later), honoured only for a signed-in person (session cookie): an API key's
+ * capture stays `api` (or `provider` under a delegation) whatever it claims. A session without the header is the
+ * back-office too, so it counts as `web`.
+ */
+function clientChannel(request: FastifyRequest): { channel?: capture.CaptureChannel } {
+  if (request.caller.kind !== 'user') return {};
+  const value = singleString(request.headers['x-truyxuat-channel'])?.trim().toLowerCase();
+  if (value === undefined || value === 'web') return { channel: 'web' };
+  if (value === 'offline') return { channel: 'offline' };
+  throw new AppError('validation', 'X-Truyxuat-Channel must be web or offline', {
+    fields: [{ field: 'X-Truyxuat-Channel', message: 'web or offline' }],
+  });
+}
+
 function perPage(request: FastifyRequest): number | undefined {
   const raw = singleString((request.query as Record<string, unknown>).perPage);
   if (raw === undefined) return undefined;
@@ -220,6 +236,7 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
         errorBehaviour: behaviourHeader ?? 'rollback',
         standardsBehaviour: standardsBehaviour(request.headers['tx-standards-behaviour']),
         ...(onBehalfOf ? { onBehalfOf } : {}),
+        ...clientChannel(request),
       });
       ctx.onWork?.();
       return reply.status(202).header('Location', `/epcis/capture/${captureId}`).send({ captureID: captureId });
@@ -266,6 +283,7 @@ export const epcisRoutes: RoutePlugin = async (app, { ctx }) => {
         format,
         standardsBehaviour: standardsBehaviour(request.headers['tx-standards-behaviour']),
         ...(onBehalfOf ? { onBehalfOf } : {}),
+        ...clientChannel(request),
       });
       const first = result.eventIds[0];
       if (first) void reply.header('Location', `/epcis/events/${encodeURIComponent(first)}`);

@@ -49,11 +49,14 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
+  /** Further request headers (e.g. `X-Truyxuat-Channel` on a capture). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = {
+    ...options.headers,
     accept: 'application/json, application/problem+json',
     'accept-language': language === 'en' ? 'en' : 'vi',
   };

@@ -90,6 +90,9 @@ async function runSync(organisationId: string): Promise<SyncOutcome> {
         method: 'POST',
         body: { '@context': EVENT_CONTEXT, ...record.event },
         contentType: 'application/ld+json',
+        // Sent on its first try, the form's record went straight to the server; one kept on the phone after a try
+        // that found no connection (or no session) is synced later: the insights count it as the offline app's.
+        headers: { 'x-truyxuat-channel': record.attempts > 1 ? 'offline' : 'web' },
       });
       record.state = 'synced';
       record.syncedAt = new Date().toISOString();
