@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
 import { startServer } from '../http/server.ts';
 import { ensureInsightsScheduled } from '../insights/index.ts';
 import { demoLoaded, demoSignInLines, loadDemoData } from '../demo/index.ts';
@@ -66,7 +65,7 @@ export function buildProgram(): Command {
       const config = loadConfig();
       const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: false });
       try {
-        const applied = await migrateToLatest(database.db);
+        const applied = await database.migrate();
         console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
       } finally {
         await database.close();

@@ -1,15 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { AppError } from '../shared/errors.ts';
 import { migrateToLatest } from './migrate.ts';
+import { SYSTEM_SCOPE } from './scope.ts';
+import { APP_ROLE, ScopedPostgresDialect } from './scoped-dialect.ts';
 import type { DB } from './schema.ts';
 
 /** An open database: the Kysely handle plus what is needed to close it. */
 export interface Database {
+  /**
+   * The application's handle: its statements run as the role `truyxuat_app` under row-level security, in the scope
+   * of the running work (`src/db/scope.ts`).
+   */
   readonly db: Kysely<DB>;
   readonly kind: 'embedded' | 'postgres';
+  /** Applies pending migrations as the tables' owner; returns the names applied. */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -120,10 +128,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pool = embedded.pool;
     closeDriver = embedded.close;
   }
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Two handles on one pool: the owner's (schema changes, always every row) and the application's (SET ROLE to the
+  // row-level-security role on each connection). The owner's handle is never destroyed: destroying ends the pool.
+  const owner = new Kysely<DB>({ dialect: new ScopedPostgresDialect({ pool }, { fixedScope: SYSTEM_SCOPE }) });
+  const db = new Kysely<DB>({ dialect: new ScopedPostgresDialect({ pool }, { role: APP_ROLE }) });
+  const migrate = () => migrateToLatest(owner, options.schema);
   try {
-    if (options.schema && !options.url) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db);
-    if (options.migrate ?? true) await migrateToLatest(db, options.schema);
+    if (options.schema && !options.url) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(owner);
+    if (options.migrate ?? true) await migrate();
   } catch (e) {
     await db.destroy().catch(() => undefined);
     await closeDriver().catch(() => undefined);
@@ -133,6 +145,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return {
     db,
     kind,
+    migrate,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,6 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { asSystem, NO_SCOPE, runInScope, SYSTEM_SCOPE, type DbScope, type ScopeHolder } from '../db/scope.ts';
+import type { DB } from '../db/schema.ts';
+import { listActiveDelegationsToProvider } from '../registry/identity.repository.ts';
 import { resolveApiKey, resolveSession } from '../registry/identity.service.ts';
-import type { Caller } from '../shared/caller.ts';
+import { callerOrganisation, seesEverything, type Caller } from '../shared/caller.ts';
 import { AppError } from '../shared/errors.ts';
 import type { App, AppContext } from './context.ts';
 
@@ -8,6 +12,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling: set for every request before any handler runs. */
     caller: Caller;
+    /** The row-level-security scope the request's statements run in (`none` until the caller is known). */
+    dbScope: ScopeHolder;
   }
   interface FastifyContextConfig {
     /**
@@ -26,12 +32,46 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Resolves the caller of every request: `Authorization: Bearer tx_…` (API key) or the session cookie.
  * Cookie-authenticated writes must echo the session's CSRF token in `X-CSRF-Token`; API keys need none because
  * browsers never attach them on their own.
+ *
+ * Every request runs in a database scope (row-level security, `src/db/scope.ts`): `none` from its arrival, the
+ * caller's once known. The scope is entered again before the handler because body parsing runs outside it.
  */
 export function registerAuthentication(app: App, ctx: AppContext): void {
   app.decorateRequest('caller', null as never);
-  app.addHook('onRequest', async (request) => {
-    request.caller = await authenticate(ctx, request);
+  app.decorateRequest('dbScope', null as never);
+  app.addHook('onRequest', (request, _reply, done) => {
+    const holder: ScopeHolder = { scope: NO_SCOPE };
+    request.dbScope = holder;
+    runInScope(holder, () => {
+      // The credential lookups read API keys and sessions of every organisation: that is their job.
+      asSystem(async () => {
+        const caller = await authenticate(ctx, request);
+        return { caller, scope: await databaseScope(ctx.db, caller) };
+      }).then(
+        ({ caller, scope }) => {
+          request.caller = caller;
+          holder.scope = scope;
+          done();
+        },
+        (error: Error) => done(error),
+      );
+    });
   });
+  app.addHook('preHandler', (request, _reply, done) => {
+    runInScope(request.dbScope, () => done());
+  });
+}
+
+/**
+ * The rows a caller's statements may reach: everything for the province (and the system), the caller's own
+ * organisation plus those that granted it an active delegation for a business, nothing for an anonymous caller.
+ */
+export async function databaseScope(db: Kysely<DB>, caller: Caller, now = new Date()): Promise<DbScope> {
+  if (seesEverything(caller)) return SYSTEM_SCOPE;
+  const own = callerOrganisation(caller);
+  if (own === undefined) return NO_SCOPE;
+  const delegations = await asSystem(() => listActiveDelegationsToProvider(db, own, now));
+  return { kind: 'org', organisations: [own, ...delegations.map((d) => d.organisation_id)] };
 }
 
 async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<Caller> {

@@ -1,10 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import * as repo from './labels.repository.ts';
 import type { StampState } from './labels.tables.ts';
 import { codeMatches } from './verification-code.ts';
 
-/** What the public side (resolver, consumer page) may learn about a stamp. No caller: these answer anyone. */
+/**
+ * What the public side (resolver, consumer page) may learn about a stamp. No caller: these answer anyone, so they
+ * read the stamp table across organisations on purpose (`asSystem`, row-level security) and return only this.
+ */
 export interface StampRecord {
   readonly id: string;
   readonly batchId: string;
@@ -40,7 +44,7 @@ export function toStampRecord(row: repo.StampRow): StampRecord {
 /** The stamp with this GTIN (14 digits) and serial (exactly as encoded), or undefined. */
 export async function findStamp(db: Kysely<DB>, gtin: string, serial: string): Promise<StampRecord | undefined> {
   if (!/^\d{14}$/.test(gtin) || serial.length === 0 || serial.length > 20) return undefined;
-  const row = await repo.findStampByKey(db, gtin, serial);
+  const row = await asSystem(() => repo.findStampByKey(db, gtin, serial));
   return row && toStampRecord(row);
 }
 
@@ -60,12 +64,12 @@ export async function recordStampScans(db: Kysely<DB>, scans: readonly { stampId
       if (at > seen.last) seen.last = at;
     }
   }
-  await repo.addScans(db, [...byStamp.values()]);
+  await asSystem(() => repo.addScans(db, [...byStamp.values()]));
 }
 
 /** True when `code` is the stamp's scratch-off code (compared in constant time); false without a code. */
 export async function checkVerificationCode(db: Kysely<DB>, stampId: string, code: string): Promise<boolean> {
-  const row = await repo.findStampById(db, stampId);
+  const row = await asSystem(() => repo.findStampById(db, stampId));
   if (row === undefined || row.verification_code_hash === null) return false;
   return codeMatches(await repo.labelSecret(db), row.gtin, row.serial, row.verification_code_hash, code);
 }

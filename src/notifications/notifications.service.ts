@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { allowPrivateWebhooks } from '../epcis/subscription.service.ts';
 import { checkDestination, DestinationError, postWebhook } from '../epcis/webhook-delivery.ts';
 import { webhookSignature } from '../epcis/webhook-signature.ts';
@@ -43,7 +44,13 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
 const WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** In-app notification + e-mail outbox row + webhook delivery job for the organisation, inside trx. */
-export async function notify(trx: Kysely<DB>, input: NotificationInput): Promise<void> {
+export function notify(trx: Kysely<DB>, input: NotificationInput): Promise<void> {
+  // Notifying addresses another organisation (a recall's downstream, a shipment's receiver, the province): it writes
+  // that organisation's notification and reads its webhooks on purpose, past row-level security.
+  return asSystem(() => deliver(trx, input));
+}
+
+async function deliver(trx: Kysely<DB>, input: NotificationInput): Promise<void> {
   const id = randomUUID();
   const params = input.params ?? {};
   const link = input.link ?? null;

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import type { EpcisEvent } from '../epcis/index.ts';
 import { queryEvents } from '../epcis/query.service.ts';
 import { escapeDlPathValue, Gs1Error, parseDigitalLink } from '../identifiers/index.ts';
@@ -143,7 +144,11 @@ export async function consumerPage(db: Kysely<DB>, key: ConsumerKey): Promise<Co
   // The stamp is read once: it names the lot of a serial-only scan and feeds the verdict.
   const stamp = key.serial === null ? null : ((await findStamp(db, key.gtin.padStart(14, '0'), key.serial)) ?? null);
   const lot = key.lot ?? stamp?.lot ?? null;
-  const story = await storyCache.get(`${key.gtin}\u0000${lot ?? ''}`, () => loadStory(db, key.gtin, lot));
+  // The story is the public projection of the lot's trace through every organisation that handled it: it reads
+  // their events past row-level security on purpose and keeps only what a consumer may see.
+  const story = await storyCache.get(`${key.gtin}\u0000${lot ?? ''}`, () =>
+    asSystem(() => loadStory(db, key.gtin, lot)),
+  );
   const [verdict, recalls] = await Promise.all([
     key.serial === null
       ? Promise.resolve<StampVerdict>({ kind: 'noSerial' })

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { enqueueJob } from '../jobs/job.service.ts';
 import { findStamp, recordStampScans } from '../labels/index.ts';
 import * as repo from './resolver.repository.ts';
@@ -132,7 +133,8 @@ export class ScanLog {
   }
 
   async #write(batch: readonly ScanInput[]): Promise<void> {
-    await writeScans(this.#db, batch);
+    // A batch mixes the scans of every organisation's stamps, queued by anonymous requests: the log is the system's.
+    await asSystem(() => writeScans(this.#db, batch));
     this.#options.onFlushed?.();
   }
 }

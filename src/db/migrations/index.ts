@@ -17,6 +17,7 @@ import * as m0012 from './0012_labels.ts';
 import * as m0016 from './0016_compliance.ts';
 import * as m0013 from './0013_resolver.ts';
 import * as m0021 from './0021_audit.ts';
+import * as m0022 from './0022_row_level_security.ts';
 import * as m0018 from './0018_insights.ts';
 import * as m0019 from './0019_national_portal.ts';
 import * as m0020 from './0020_connectors.ts';
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0013_resolver': m0013,
   '0016_compliance': m0016,
   '0021_audit': m0021,
+  '0022_row_level_security': m0022,
   '0018_insights': m0018,
   '0019_national_portal': m0019,
   '0020_connectors': m0020,

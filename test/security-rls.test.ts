@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import cookie from '@fastify/cookie';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DB } from '../src/db/schema.ts';
+import { asSystem, NO_SCOPE, runInScope, type DbScope } from '../src/db/scope.ts';
+import { databaseScope, registerAuthentication } from '../src/http/auth.ts';
+import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
+import { databaseKind } from './helpers/database.ts';
+
+/**
+ * Row-level security (migration 0022) on its own, below the services: raw SQL through the application's database
+ * handle, in a business scope, reaches only that organisation's rows of every protected table.
+ */
+const PROTECTED: Record<string, string> = {
+  epcis_event: 'owner_organisation_id',
+  epcis_event_visibility: 'organisation_id',
+  capture_job: 'organisation_id',
+  stamp_batch: 'organisation_id',
+  stamp: 'organisation_id',
+  api_key: 'organisation_id',
+  notification: 'organisation_id',
+  notification_webhook: 'organisation_id',
+};
+
+let t: TestApp;
+let db: Kysely<DB>;
+let orgA: string;
+let orgB: string;
+let orgC: string;
+
+const scoped = <T>(scope: DbScope, work: () => Promise<T>): Promise<T> => runInScope({ scope }, work);
+const asOrg = <T>(organisations: string[], work: () => Promise<T>) => scoped({ kind: 'org', organisations }, work);
+
+async function seed(organisationId: string, gtin: string): Promise<void> {
+  const productId = randomUUID();
+  await db
+    .insertInto('product')
+    .values({ id: productId, organisation_id: organisationId, gtin, name: 'Mè xửng', group_code: 'specialty.hue' })
+    .execute();
+  const jobId = randomUUID();
+  await sql`insert into capture_job (id, organisation_id, event_count, status) values (${jobId}, ${organisationId}, 1, 'done')`.execute(
+    db,
+  );
+  const { rows } = await sql<{ id: string }>`
+    insert into epcis_event (event_id, event_hash, event_type, event_time, event_time_zone_offset,
+      owner_organisation_id, visible_to, capture_job_id, document)
+    values (${`urn:uuid:${randomUUID()}`}, ${randomUUID()}, 'ObjectEvent', now(), '+07:00', ${organisationId},
+      array[${organisationId}]::text[], ${jobId}, '{}'::jsonb)
+    returning id`.execute(db);
+  await sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
+    values (${organisationId}, ${rows[0]!.id}, now(), now())`.execute(db);
+  const batchId = randomUUID();
+  await sql`insert into stamp_batch (id, organisation_id, product_id, gtin, quantity, layout, with_verification_code)
+    values (${batchId}, ${organisationId}, ${productId}, ${gtin}, 1, 'a4-65', false)`.execute(db);
+  await sql`insert into stamp (batch_id, sequence, organisation_id, gtin, serial)
+    values (${batchId}, 1, ${organisationId}, ${gtin}, ${randomUUID().slice(0, 8)})`.execute(db);
+  await apiKeyFor(t, organisationId, ['epcis:query']);
+  await sql`insert into notification (id, organisation_id, kind, title_key) values (${randomUUID()}, ${organisationId}, 'test', 'test')`.execute(
+    db,
+  );
+  await sql`insert into notification_webhook (id, organisation_id, url, secret, secret_prefix)
+    values (${randomUUID()}, ${organisationId}, 'https://example.vn/hook', 'secret', 'sec')`.execute(db);
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  db = t.db;
+  orgA = await makeOrganisation(db, { name: 'Cơ sở A' });
+  orgB = await makeOrganisation(db, { name: 'Cơ sở B' });
+  orgC = await makeOrganisation(db, { name: 'Nhà cung cấp C' });
+  await seed(orgA, '08938505970011');
+  await seed(orgB, '08938505970028');
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe(`row-level security (${databaseKind()})`, () => {
+  it('runs the application as a role that is neither superuser, BYPASSRLS, nor the owner of the tables', async () => {
+    const { rows } = await sql<{ user: string; rolsuper: boolean; rolbypassrls: boolean }>`
+      select current_user as user, rolsuper, rolbypassrls from pg_roles where rolname = current_user`.execute(db);
+    expect(rows).toEqual([{ user: 'truyxuat_app', rolsuper: false, rolbypassrls: false }]);
+    const tables = await sql<{ relname: string; owner: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>`
+      select c.relname, pg_get_userbyid(c.relowner) as owner, c.relrowsecurity, c.relforcerowsecurity
+      from pg_class c where c.relname in (${sql.join(Object.keys(PROTECTED))})
+        and c.relnamespace = current_schema()::regnamespace`.execute(db);
+    expect(tables.rows.map((r) => r.relname).sort()).toEqual(Object.keys(PROTECTED).sort());
+    for (const table of tables.rows) {
+      expect(table.owner, table.relname).not.toBe('truyxuat_app');
+      expect(table.relrowsecurity && table.relforcerowsecurity, table.relname).toBe(true);
+    }
+  });
+
+  it.each(Object.entries(PROTECTED))('%s: a business scope reads only its own rows', async (table, column) => {
+    const all = await sql<{ org: string }>`select ${sql.ref(column)} as org from ${sql.table(table)}`.execute(db);
+    expect(new Set(all.rows.map((r) => r.org))).toEqual(new Set([orgA, orgB]));
+    const seenByA = await asOrg([orgA], () =>
+      sql<{ org: string }>`select ${sql.ref(column)} as org from ${sql.table(table)}`.execute(db),
+    );
+    expect(seenByA.rows.length).toBeGreaterThan(0);
+    expect(new Set(seenByA.rows.map((r) => r.org))).toEqual(new Set([orgA]));
+    // Even a query naming the other organisation explicitly finds nothing.
+    const named = await asOrg([orgA], () =>
+      sql<{
+        n: string;
+      }>`select count(*)::text as n from ${sql.table(table)} where ${sql.ref(column)} = ${orgB}`.execute(db),
+    );
+    expect(named.rows[0]!.n).toBe('0');
+  });
+
+  it.each(Object.entries(PROTECTED))(
+    '%s: another organisation’s rows cannot be changed or deleted',
+    async (table, column) => {
+      const before = await sql<{ n: string }>`
+      select count(*)::text as n from ${sql.table(table)} where ${sql.ref(column)} = ${orgB}`.execute(db);
+      const updated = await asOrg([orgA], () =>
+        sql`update ${sql.table(table)} set ${sql.ref(column)} = ${orgA} where ${sql.ref(column)} = ${orgB}`.execute(db),
+      );
+      expect(updated.numAffectedRows).toBe(0n);
+      const deleted = await asOrg([orgA], () =>
+        sql`delete from ${sql.table(table)} where ${sql.ref(column)} = ${orgB}`.execute(db),
+      );
+      expect(deleted.numAffectedRows).toBe(0n);
+      const after = await sql<{ n: string }>`
+      select count(*)::text as n from ${sql.table(table)} where ${sql.ref(column)} = ${orgB}`.execute(db);
+      expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    },
+  );
+
+  it('refuses to write a row for another organisation, and to move an own row to it', async () => {
+    await expect(
+      asOrg([orgA], () =>
+        sql`insert into notification (id, organisation_id, kind, title_key) values (${randomUUID()}, ${orgB}, 'x', 'x')`.execute(
+          db,
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asOrg([orgA], () =>
+        sql`update notification set organisation_id = ${orgB} where organisation_id = ${orgA}`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('lets an organisation grant a partner visibility of its own events, never of another’s', async () => {
+    const eventOf = async (org: string) =>
+      (await sql<{ id: string }>`select id from epcis_event where owner_organisation_id = ${org}`.execute(db)).rows[0]!
+        .id;
+    const own = await eventOf(orgA);
+    const foreign = await eventOf(orgB);
+    await asOrg([orgA], () =>
+      sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
+        values (${orgC}, ${own}, now(), now())`.execute(db),
+    );
+    await expect(
+      asOrg([orgA], () =>
+        sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
+          values (${orgC}, ${foreign}, now(), now())`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await sql`delete from epcis_event_visibility where organisation_id = ${orgC}`.execute(db);
+  });
+
+  it('admits no row without a business scope, and every row to the system', async () => {
+    for (const table of Object.keys(PROTECTED)) {
+      const none = await scoped(NO_SCOPE, () =>
+        sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(db),
+      );
+      expect(none.rows[0]!.n, table).toBe('0');
+      const system = await asSystem(() =>
+        sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(db),
+      );
+      expect(Number(system.rows[0]!.n), table).toBeGreaterThanOrEqual(2);
+    }
+    // A connection of the application role that never received a scope (settings reset) sees nothing either.
+    const raw = await db.connection().execute(async (connection) => {
+      await sql`reset truyxuat.scope`.execute(connection);
+      await sql`reset truyxuat.orgs`.execute(connection);
+      // The next statement re-applies the scope (the connection remembers the old one, so reset it explicitly).
+      return sql<{ n: string; scope: string | null }>`
+        select (select count(*) from epcis_event)::text as n, current_setting('truyxuat.scope', true) as scope`.execute(
+        connection,
+      );
+    });
+    expect(raw.rows[0]).toEqual({ n: '0', scope: '' });
+  });
+
+  it('keeps the scope inside transactions, and a rolled-back transaction does not leave a stale scope', async () => {
+    await asOrg([orgA], () =>
+      db
+        .transaction()
+        .execute(async (trx) => {
+          const inside = await sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(trx);
+          expect(inside.rows[0]!.n).toBe('1');
+          const elevated = await asSystem(() =>
+            sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(trx),
+          );
+          expect(elevated.rows[0]!.n).toBe('2');
+          throw new Error('roll back');
+        })
+        .catch(() => undefined),
+    );
+    const after = await asOrg([orgB], () =>
+      sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(db),
+    );
+    expect(after.rows[0]!.n).toBe('1');
+    const system = await sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(db);
+    expect(system.rows[0]!.n).toBe('2');
+  });
+
+  it('gives a provider the organisations that delegated to it, and an anonymous caller nothing', async () => {
+    await db
+      .insertInto('delegation')
+      .values({
+        id: randomUUID(),
+        provider_organisation_id: orgC,
+        organisation_id: orgA,
+        permissions: JSON.stringify(['epcis:query']),
+        scope: JSON.stringify({}),
+      })
+      .execute();
+    const signedIn = await signInAs(t, orgC);
+    const scope = await databaseScope(db, {
+      kind: 'user',
+      userId: signedIn.userId,
+      organisationId: orgC,
+      role: 'org_admin',
+      permissions: new Set(['epcis:query']),
+      province: false,
+    });
+    expect(scope).toEqual({ kind: 'org', organisations: [orgC, orgA] });
+    const seen = await scoped(scope, () =>
+      sql<{ org: string }>`select owner_organisation_id as org from epcis_event`.execute(db),
+    );
+    expect(seen.rows.map((r) => r.org)).toEqual([orgA]);
+    expect(await databaseScope(db, { kind: 'anonymous' })).toEqual(NO_SCOPE);
+  });
+
+  it('runs each HTTP request, body parsing included, in its caller’s scope', async () => {
+    // A route with no service check at all: what it returns is what the database admits.
+    const probe = Fastify();
+    await probe.register(cookie);
+    registerAuthentication(probe, { db, config: t.config });
+    probe.post(
+      '/probe',
+      async () => (await sql<{ org: string }>`select organisation_id as org from notification`.execute(db)).rows,
+    );
+    await probe.ready();
+    try {
+      const key = await apiKeyFor(t, orgA, ['epcis:query']);
+      const asA = await probe.inject({ method: 'POST', url: '/probe', headers: key.headers, payload: { any: 'body' } });
+      expect(asA.statusCode, asA.body).toBe(200);
+      expect(asA.json()).toEqual([{ org: orgA }]);
+      const anonymous = await probe.inject({ method: 'POST', url: '/probe', payload: { any: 'body' } });
+      expect(anonymous.json()).toEqual([]);
+    } finally {
+      await probe.close();
+    }
+  });
+});
