@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { epcisRoutes } from '../epcis/epcis.routes.ts';
 import { identityRoutes } from '../registry/identity.routes.ts';
 import { registryRoutes } from '../registry/registry.routes.ts';
+import { registrationRoutes } from '../registry/registration.routes.ts';
 import { AppError } from '../shared/errors.ts';
 import { traceRoutes } from '../trace/trace.routes.ts';
 import { registerAuthentication } from './auth.ts';
@@ -41,6 +42,7 @@ export interface BuildOptions {
 const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '/api', plugin: identityRoutes },
   { prefix: '/api', plugin: registryRoutes },
+  { prefix: '/api', plugin: registrationRoutes },
   { prefix: '/epcis', plugin: epcisRoutes },
   { prefix: '/api', plugin: traceRoutes },
   { prefix: '/api', plugin: standardsRoutes },

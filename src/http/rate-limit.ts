@@ -85,7 +85,8 @@ const REPORT_ROUTE = /(\/report|\/export|\.pdf$|\.xlsx$|\.csv$)/;
 
 /** The class of a route from its method and URL pattern as registered (prefix included), or none. */
 export function classify(method: string, url: string): RateLimitClass | undefined {
-  if (method === 'POST' && url === '/api/auth/sign-in') return 'signIn';
+  // Self-registration is anonymous and creates an account: limited like sign-in.
+  if (method === 'POST' && (url === '/api/auth/sign-in' || url === '/api/registrations')) return 'signIn';
   if (method === 'POST' && (url === '/epcis/capture' || url === '/epcis/events')) return 'capture';
   if ((method === 'GET' || method === 'HEAD') && RESOLVER_ROUTE.test(url)) return 'resolver';
   // Consumer problem reports (the form on the consumer page) and generated reports and exports (PDF, XLSX, CSV).

@@ -5,6 +5,7 @@ import { DateTime, ERROR_RESPONSES, IdParams, Nullable, Page, PageQuery } from '
 import { PERMISSIONS, ROLES, callerOrganisation } from '../shared/caller.ts';
 import { AppError } from '../shared/errors.ts';
 import * as identity from './identity.service.ts';
+import { ownStanding } from './registration.service.ts';
 
 const User = Type.Object({
   id: Type.String(),
@@ -26,6 +27,12 @@ const Me = Type.Object({
   permissions: Type.Array(Type.String()),
   province: Type.Boolean(),
   csrfToken: Type.Optional(Type.String()),
+  /** The caller's organisation: its name and status (`pending`/`rejected`: a self-registration awaiting, or refused). */
+  organisationName: Type.Optional(Type.String()),
+  organisationStatus: Type.Optional(Type.String()),
+  registration: Type.Optional(
+    Nullable(Type.Object({ submittedAt: DateTime, decidedAt: Nullable(DateTime), reason: Nullable(Type.String()) })),
+  ),
 });
 
 const ApiKey = Type.Object({
@@ -123,6 +130,7 @@ export const identityRoutes: RoutePlugin = async (app, { ctx }) => {
         organisationId: caller.organisationId,
         permissions: [...caller.permissions],
         province: caller.province,
+        ...(await ownStanding(db, caller)),
       };
       if (caller.kind === 'apiKey') return base;
       const token = request.cookies[SESSION_COOKIE];

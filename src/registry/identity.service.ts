@@ -37,13 +37,13 @@ export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
 }
 
-function checkPassword(password: string): void {
+export function checkPassword(password: string): void {
   if (password.length < 8)
     throw invalid('password', 'Password must have at least 8 characters', 'error.password.short');
   if (password.length > 256) throw invalid('password', 'Password is too long', 'error.password.long');
 }
 
-function normaliseEmail(email: string | undefined | null): string | null {
+export function normaliseEmail(email: string | undefined | null): string | null {
   if (email === undefined || email === null || email.trim() === '') return null;
   const value = email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw invalid('email', 'Not a valid e-mail address', 'error.email');
@@ -58,13 +58,21 @@ export function normalisePhone(phone: string | undefined | null): string | null 
   return digits;
 }
 
+const NO_PERMISSIONS: ReadonlySet<Permission> = new Set();
+
 function rolePermissions(role: string): ReadonlySet<Permission> {
   return new Set((ROLE_PERMISSIONS as Record<string, readonly Permission[] | undefined>)[role] ?? []);
 }
 
-function isActive(status: string, organisationStatus: string): boolean {
-  return status === 'active' && organisationStatus === 'active';
+/**
+ * Whether a user may hold a session. Users of an organisation that registered itself and awaits the province's
+ * decision (`pending`), or was refused (`rejected`), sign in too, but with no permission at all: they see their
+ * application's state and nothing else (see registration.service.ts). Suspended organisations cannot sign in.
+ */
+function maySignIn(status: string, organisationStatus: string): boolean {
+  return status === 'active' && SIGN_IN_ORGANISATION_STATUSES.has(organisationStatus);
 }
+const SIGN_IN_ORGANISATION_STATUSES: ReadonlySet<string> = new Set(['active', 'pending', 'rejected']);
 
 export interface SignInResult {
   readonly token: string;
@@ -146,7 +154,7 @@ export async function signIn(
     });
     throw failure;
   }
-  if (!isActive(user.status, user.organisation_status)) throw new AppError('forbidden', 'This account is not active');
+  if (!maySignIn(user.status, user.organisation_status)) throw new AppError('forbidden', 'This account is not active');
   await repo.recordSuccessfulSignIn(db, user.id);
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -185,7 +193,7 @@ export async function resolveSession(
   const tokenHash = sha256(token);
   const row = await repo.findSessionCaller(db, tokenHash);
   if (!row) return undefined;
-  if (row.expires_at <= now || !isActive(row.status, row.organisation_status)) {
+  if (row.expires_at <= now || !maySignIn(row.status, row.organisation_status)) {
     await repo.deleteSession(db, tokenHash);
     return undefined;
   }
@@ -198,8 +206,9 @@ export async function resolveSession(
       userId: row.user_id,
       organisationId: row.organisation_id,
       role: row.role as Role,
-      permissions: rolePermissions(row.role),
-      province: row.organisation_kind === 'authority' && PROVINCE_ROLES.has(row.role),
+      permissions: row.organisation_status === 'active' ? rolePermissions(row.role) : NO_PERMISSIONS,
+      province:
+        row.organisation_status === 'active' && row.organisation_kind === 'authority' && PROVINCE_ROLES.has(row.role),
     },
   };
 }

@@ -90,10 +90,22 @@ export interface DelegationScope {
   locationIds?: string[];
 }
 
+/** A self-registration (migration 0025): `decision` is null while the province has not decided. */
+export interface OrganisationRegistrationTable {
+  organisation_id: string;
+  applicant_user_id: string;
+  submitted_at: Timestamp;
+  decision: 'approved' | 'rejected' | null;
+  reason: string | null;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+}
+
 export interface IdentityTables {
   organisation: OrganisationTable;
   app_user: AppUserTable;
   user_session: SessionTable;
   api_key: ApiKeyTable;
   delegation: DelegationTable;
+  organisation_registration: OrganisationRegistrationTable;
 }

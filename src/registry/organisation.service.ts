@@ -116,7 +116,7 @@ export function toProfile(r: Row): OrganisationProfile {
 const MAX_TEXT = 500;
 
 /** Validates a whole organisation record and returns its columns; throws `validation` naming every bad field. */
-function validate(input: OrganisationInput) {
+export function validateOrganisation(input: OrganisationInput) {
   const problems = new FieldProblems();
   const name = cleanText(input.name);
   if (name === null) problems.add('name', 'error.required');
@@ -176,7 +176,8 @@ function validate(input: OrganisationInput) {
   };
 }
 
-function mapConflict(e: unknown): never {
+/** Maps a unique violation on an organisation row to 409 naming the field (tax code or GLN). */
+export function mapOrganisationConflict(e: unknown): never {
   const constraint = uniqueViolation(e);
   if (constraint !== undefined) {
     if (constraint.includes('gln')) throw conflict('primaryGln', 'registry.gln.taken');
@@ -192,12 +193,12 @@ export async function createOrganisation(
   input: OrganisationInput,
 ): Promise<Organisation> {
   requirePermission(caller, 'province:write');
-  const row = validate(input);
+  const row = validateOrganisation(input);
   const id = randomUUID();
   try {
     await repo.insertOrganisation(db, { id, ...row });
   } catch (e) {
-    mapConflict(e);
+    mapOrganisationConflict(e);
   }
   await recordAudit(db, caller, {
     action: 'registry.organisation.create',
@@ -277,11 +278,11 @@ export async function updateOrganisation(
   }
   const current = toOrganisation(existing);
   const merged: OrganisationInput = { ...current, ...patch };
-  const row = validate(merged);
+  const row = validateOrganisation(merged);
   try {
     await repo.updateOrganisation(db, id, row);
   } catch (e) {
-    mapConflict(e);
+    mapOrganisationConflict(e);
   }
   await recordAudit(db, caller, {
     action: 'registry.organisation.update',

@@ -8,7 +8,8 @@ import { hasValidCheckDigit } from '../identifiers/check-digit.ts';
 export const ORGANISATION_KINDS = ['household', 'cooperative', 'company', 'authority', 'provider', 'other'] as const;
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
-export const ORGANISATION_STATUSES = ['pending', 'active', 'suspended'] as const;
+/** `pending` and `rejected` are self-registrations awaiting, or refused, the province's approval. */
+export const ORGANISATION_STATUSES = ['pending', 'active', 'suspended', 'rejected'] as const;
 export type OrganisationStatus = (typeof ORGANISATION_STATUSES)[number];
 
 export const LOCATION_KINDS = [

@@ -12,6 +12,7 @@ import { connectorsEn, connectorsVi } from '../federation/connector.messages.ts'
 import { federationEn, federationVi } from '../federation/federation.messages.ts';
 import { auditEn, auditVi } from '../audit/audit.messages.ts';
 import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
+import { registrationEn, registrationVi } from '../registry/registration.messages.ts';
 import { importEn, importVi } from '../registry/import.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
@@ -154,6 +155,7 @@ const vi = {
   ...federationVi,
   ...insightsVi,
   ...auditVi,
+  ...registrationVi,
   ...importVi,
 } as const;
 
@@ -297,6 +299,7 @@ const en: Record<MessageKey, string> = {
   ...federationEn,
   ...insightsEn,
   ...auditEn,
+  ...registrationEn,
   ...importEn,
 };
 

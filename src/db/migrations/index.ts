@@ -22,6 +22,7 @@ import * as m0018 from './0018_insights.ts';
 import * as m0019 from './0019_national_portal.ts';
 import * as m0020 from './0020_connectors.ts';
 import * as m0023 from './0023_federation.ts';
+import * as m0025 from './0025_registration.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0019_national_portal': m0019,
   '0020_connectors': m0020,
   '0023_federation': m0023,
+  '0025_registration': m0025,
 };

@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { callerOrganisation, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
+import { AppError, notFound, type FieldError } from '../shared/errors.ts';
+import type { MessageKey } from '../shared/messages.ts';
+import { foldForSearch } from '../shared/text.ts';
+import { recordAudit, type AuditActor } from '../audit/index.ts';
+import { notify } from '../notifications/index.ts';
+import { HUE_PROVINCE_CODE } from './admin-units.ts';
+import * as identityRepo from './identity.repository.ts';
+import { checkPassword, hashPassword, isUniqueViolation, normaliseEmail, normalisePhone } from './identity.service.ts';
+import * as organisationRepo from './organisation.repository.ts';
+import { mapOrganisationConflict, validateOrganisation, type Organisation } from './organisation.service.ts';
+import * as repo from './registration.repository.ts';
+import { FieldProblems, cleanText, conflict } from './validation.ts';
+
+/**
+ * Self-registration (issue 10): a business signs itself up from the sign-in page. Its organisation is created
+ * `pending` with its first administrator; that user signs in but holds no permission (identity.service.ts) until
+ * the province approves. The province approves (`active`) or rejects (`rejected`, with a reason the applicant
+ * reads); the applicant is notified either way and every step is in the audit trail.
+ */
+
+/** Kinds a business may give itself: the authority is the province, and only the province creates it. */
+const SELF_KINDS: ReadonlySet<string> = new Set(['household', 'cooperative', 'company', 'provider', 'other']);
+
+export interface RegistrationInput {
+  readonly name: string;
+  readonly kind: string;
+  readonly taxCode: string;
+  readonly provinceCode?: string | undefined;
+  readonly communeCode?: string | undefined;
+  readonly communeName: string;
+  readonly address?: string | undefined;
+  readonly contactName: string;
+  readonly contactEmail?: string | undefined;
+  readonly contactPhone?: string | undefined;
+  readonly password: string;
+  readonly locale?: 'vi' | 'en' | undefined;
+}
+
+export interface Registration {
+  readonly organisationId: string;
+  readonly userId: string;
+  readonly status: 'pending';
+}
+
+/** Field problems of a thrown `validation` error, so that the form shows every bad field at once. */
+function fieldsOf(e: unknown): readonly FieldError[] {
+  if (e instanceof AppError && e.code === 'validation') return e.fields;
+  throw e;
+}
+
+/**
+ * Signs a business up: its organisation (`pending`), its first administrator (the contact person, signing in with
+ * the contact e-mail or phone) and the application, in one transaction. The province finds it in its list of
+ * registrations to review.
+ */
+export async function submitRegistration(
+  db: Kysely<DB>,
+  input: RegistrationInput,
+  client: { ip?: string | undefined } = {},
+  now = new Date(),
+): Promise<Registration> {
+  const problems = new FieldProblems();
+  const fields: FieldError[] = [];
+  if (!SELF_KINDS.has(input.kind)) problems.add('kind', 'registration.kind.notAllowed');
+  if (cleanText(input.taxCode) === null) problems.add('taxCode', 'registration.taxCode.required');
+  if (cleanText(input.communeName) === null) problems.add('communeName', 'registration.commune.required');
+  const communeCode = cleanText(input.communeCode);
+  if (communeCode !== null && !/^\d{5}$/.test(communeCode)) problems.add('communeCode', 'registration.commune.code');
+  if (cleanText(input.contactName) === null) problems.add('contactName', 'registration.contact.required');
+  let email: string | null = null;
+  let phone: string | null = null;
+  try {
+    email = normaliseEmail(input.contactEmail);
+  } catch {
+    problems.add('contactEmail', 'error.email');
+  }
+  try {
+    phone = normalisePhone(input.contactPhone);
+  } catch {
+    problems.add('contactPhone', 'error.phone');
+  }
+  if (cleanText(input.contactEmail) === null && cleanText(input.contactPhone) === null)
+    problems.add('contactEmail', 'registration.login.required');
+  try {
+    checkPassword(input.password);
+  } catch (e) {
+    const key = fieldsOf(e)[0]?.messageKey ?? 'error.password.short';
+    problems.add('password', key as MessageKey);
+  }
+  let row: ReturnType<typeof validateOrganisation> | undefined;
+  try {
+    row = validateOrganisation({
+      name: input.name,
+      kind: SELF_KINDS.has(input.kind) ? input.kind : 'other',
+      taxCode: input.taxCode,
+      provinceCode: input.provinceCode ?? HUE_PROVINCE_CODE,
+      communeCode,
+      communeName: input.communeName,
+      address: input.address,
+      contactName: input.contactName,
+      contactEmail: input.contactEmail,
+      contactPhone: input.contactPhone,
+      status: 'pending',
+    });
+  } catch (e) {
+    // The contact fields were checked above already: keep one message per field.
+    const seen = new Set(problems.list.map((p) => p.field));
+    fields.push(...fieldsOf(e).filter((f) => !seen.has(f.field)));
+  }
+  const all = [...problems.list, ...fields];
+  if (all.length > 0 || row === undefined)
+    throw new AppError('validation', all.map((f) => `${f.field}: ${f.message}`).join('; '), { fields: all });
+
+  const organisationId = randomUUID();
+  const userId = randomUUID();
+  const contactName = cleanText(input.contactName)!;
+  const passwordHash = await hashPassword(input.password);
+  const actor: AuditActor = { kind: 'anonymous', detail: client.ip ? `ip:${client.ip}` : null };
+  await inTransaction(db, async (trx) => {
+    try {
+      await organisationRepo.insertOrganisation(trx, { id: organisationId, ...row, status: 'pending' });
+    } catch (e) {
+      mapOrganisationConflict(e);
+    }
+    try {
+      await identityRepo.insertUser(trx, {
+        id: userId,
+        organisation_id: organisationId,
+        email,
+        phone,
+        display_name: contactName,
+        password_hash: passwordHash,
+        role: 'org_admin',
+        locale: input.locale === 'en' ? 'en' : 'vi',
+        search_text: foldForSearch(`${contactName} ${email ?? ''} ${phone ?? ''}`),
+      });
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw conflict(email !== null ? 'contactEmail' : 'contactPhone', 'registration.login.taken');
+      throw e;
+    }
+    await repo.insertRegistration(trx, {
+      organisation_id: organisationId,
+      applicant_user_id: userId,
+      submitted_at: now,
+    });
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'registry.registration.submit',
+        objectType: 'organisation',
+        objectId: organisationId,
+        organisationId,
+        change: { ...row, applicant: { id: userId, email, phone, displayName: contactName } },
+      },
+      now,
+    );
+  });
+  return { organisationId, userId, status: 'pending' };
+}
+
+export interface RegistrationView {
+  readonly organisationId: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly taxCode: string | null;
+  readonly provinceCode: string | null;
+  readonly communeCode: string | null;
+  readonly communeName: string | null;
+  readonly address: string | null;
+  readonly contactName: string | null;
+  readonly contactEmail: string | null;
+  readonly contactPhone: string | null;
+  readonly status: Organisation['status'];
+  readonly applicant: { id: string; displayName: string; email: string | null; phone: string | null };
+  readonly submittedAt: Date;
+  readonly decision: 'approved' | 'rejected' | null;
+  readonly reason: string | null;
+  readonly decidedAt: Date | null;
+}
+
+function requireProvince(caller: Caller, permission: 'province:read' | 'province:write'): void {
+  requirePermission(caller, permission);
+  if (!seesEverything(caller)) throw new AppError('forbidden', 'Only the province reviews registrations');
+}
+
+/** The province's list of self-registrations: `pending` (undecided), `approved`, `rejected`, or all. */
+export async function listRegistrations(
+  db: Kysely<DB>,
+  caller: Caller,
+  query: { state?: repo.RegistrationState | undefined; limit: number; offset: number },
+): Promise<{ items: RegistrationView[]; total: number }> {
+  requireProvince(caller, 'province:read');
+  const result = await repo.listRegistrations(db, query);
+  return {
+    total: result.total,
+    items: result.items.map((r) => ({
+      organisationId: r.id,
+      name: r.name,
+      kind: r.kind,
+      taxCode: r.tax_code,
+      provinceCode: r.province_code,
+      communeCode: r.commune_code,
+      communeName: r.commune_name,
+      address: r.address,
+      contactName: r.contact_name,
+      contactEmail: r.contact_email,
+      contactPhone: r.contact_phone,
+      status: r.status as Organisation['status'],
+      applicant: {
+        id: r.applicant_id,
+        displayName: r.applicant_name,
+        email: r.applicant_email,
+        phone: r.applicant_phone,
+      },
+      submittedAt: r.submitted_at,
+      decision: r.decision,
+      reason: r.reason,
+      decidedAt: r.decided_at,
+    })),
+  };
+}
+
+/**
+ * The province decides on a registration still pending: `approve` makes the organisation active (its users get
+ * their role's permissions at their next request), `reject` marks it rejected with a reason the applicant reads.
+ * A registration decided already answers 409.
+ */
+export async function decideRegistration(
+  db: Kysely<DB>,
+  caller: Caller,
+  organisationId: string,
+  decision: { approve: boolean; reason?: string | undefined },
+  now = new Date(),
+): Promise<{ organisationId: string; status: 'active' | 'rejected' }> {
+  requireProvince(caller, 'province:write');
+  const reason = cleanText(decision.reason);
+  if (!decision.approve && reason === null) {
+    const problems = new FieldProblems();
+    problems.add('reason', 'registration.reason.required');
+    problems.throwIfAny();
+  }
+  const status = decision.approve ? 'active' : 'rejected';
+  await inTransaction(db, async (trx) => {
+    const organisation = await organisationRepo.findOrganisation(trx, organisationId);
+    const registration = await repo.findRegistration(trx, organisationId);
+    if (!organisation || !registration) throw notFound('Registration');
+    const decided = await repo.decideRegistration(trx, organisationId, {
+      decision: decision.approve ? 'approved' : 'rejected',
+      reason,
+      decided_at: now,
+      decided_by: caller.kind === 'user' ? caller.userId : null,
+    });
+    if (!decided || organisation.status !== 'pending')
+      throw new AppError('conflict', 'This registration has already been decided', {
+        fields: [{ field: 'organisationId', message: 'already decided', messageKey: 'registration.decided' }],
+      });
+    await organisationRepo.updateOrganisation(trx, organisationId, { status });
+    await notify(trx, {
+      organisationId,
+      kind: decision.approve ? 'registration.approved' : 'registration.rejected',
+      titleKey: decision.approve ? 'registration.approved' : 'registration.rejected',
+      params: { name: organisation.name, ...(reason !== null ? { reason } : {}) },
+      link: '/app/',
+    });
+    await recordAudit(
+      trx,
+      caller,
+      {
+        action: decision.approve ? 'registry.registration.approve' : 'registry.registration.reject',
+        objectType: 'organisation',
+        objectId: organisationId,
+        organisationId,
+        change: { status, reason },
+      },
+      now,
+    );
+  });
+  return { organisationId, status };
+}
+
+/** What a signed-in user sees of its own organisation's standing: its name, status and, if any, the decision. */
+export async function ownStanding(
+  db: Kysely<DB>,
+  caller: Caller,
+): Promise<
+  | {
+      organisationName: string;
+      organisationStatus: string;
+      registration: { submittedAt: Date; decidedAt: Date | null; reason: string | null } | null;
+    }
+  | undefined
+> {
+  const own = callerOrganisation(caller);
+  if (own === undefined) return undefined;
+  const organisation = await organisationRepo.findOrganisation(db, own);
+  if (!organisation) return undefined;
+  const registration = await repo.findRegistration(db, own);
+  return {
+    organisationName: organisation.name,
+    organisationStatus: organisation.status,
+    registration: registration
+      ? { submittedAt: registration.submitted_at, decidedAt: registration.decided_at, reason: registration.reason }
+      : null,
+  };
+}
