@@ -6,9 +6,9 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium } from './chromium.ts';
 
 /**
- * First use, as a scripted walkthrough in the real UI: the province registers a new cooperative with its first
- * administrator; the administrator signs in, adds a growing area and a product, and records the first harvested
- * lot. Every click and every field filled is one step; the count and the time taken are printed (not asserted:
+ * First use, as a scripted walkthrough in the real UI: a new cooperative signs itself up from the sign-in page,
+ * sees the waiting screen, the province approves it, and its administrator signs in, adds a growing area and a
+ * product, and records the first harvested lot. Every click and every field filled is one step; the count and the time taken are printed (not asserted:
  * they are measurements, the assertions are on what was stored).
  */
 
@@ -65,7 +65,7 @@ class Walkthrough {
 }
 
 describe('first use', { timeout: 240_000 }, () => {
-  it('a new cooperative is registered, adds a product and records its first lot', async () => {
+  it('a new cooperative signs up, is approved, adds a product and records its first lot', async () => {
     const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
     contexts.push(context);
     const page = await context.newPage();
@@ -77,24 +77,43 @@ describe('first use', { timeout: 240_000 }, () => {
     const w = new Walkthrough(page);
     const started = Date.now();
 
-    // The province registers the cooperative and its administrator.
+    // The cooperative signs itself up from the sign-in page.
     await page.goto(`${base}/app/`);
-    await w.fill(page.getByLabel('Thư điện tử hoặc số điện thoại'), 'so-khcn@truyxuat.demo', 'login');
-    await w.fill(page.getByLabel('Mật khẩu'), DEMO_PASSWORD, 'password');
+    await w.click(page.getByRole('link', { name: 'Chưa có tài khoản? Đăng ký cho cơ sở của bạn' }), 'sign up');
+    await w.fill(page.getByLabel('Tên cơ sở'), 'HTX Rau hữu cơ Thủy Biều', 'name');
+    await w.fill(page.getByLabel('Mã số thuế'), '3301234568', 'tax code');
+    await w.fill(page.getByLabel('Xã/phường', { exact: true }), 'Phường Thủy Biều', 'commune');
+    await w.fill(page.getByLabel('Họ và tên người liên hệ'), 'Lê Thị Thủy', 'contact name');
+    await w.fill(page.getByLabel('Số điện thoại'), '0905123456', 'phone');
+    await w.fill(page.getByLabel('Mật khẩu', { exact: true }), 'rau-sach-2026', 'password');
+    await w.fill(page.getByLabel('Nhập lại mật khẩu'), 'rau-sach-2026', 'password again');
+    await w.click(page.getByRole('button', { name: 'Gửi đăng ký' }), 'send');
+    await page.getByText('Đã gửi đăng ký').waitFor();
+    await w.click(page.getByRole('button', { name: 'Đăng nhập' }), 'to sign-in');
+
+    // Before approval the applicant signs in to a waiting screen, with nothing else to do.
+    await w.fill(page.getByLabel('Thư điện tử hoặc số điện thoại'), '0905123456', 'login');
+    await w.fill(page.getByLabel('Mật khẩu'), 'rau-sach-2026', 'password');
     await w.click(page.getByRole('button', { name: 'Đăng nhập' }), 'sign in');
-    await w.click(page.getByRole('navigation').getByRole('link', { name: 'Tổ chức', exact: true }), 'menu');
-    await w.click(page.getByRole('button', { name: 'Đăng ký tổ chức' }), 'register');
-    const dialog = page.getByRole('dialog');
-    await w.fill(dialog.getByLabel('Tên tổ chức'), 'HTX Rau hữu cơ Thủy Biều', 'name');
-    await w.fill(dialog.getByLabel('Họ và tên'), 'Lê Thị Thủy', 'admin name');
-    await w.fill(dialog.getByLabel('Thư điện tử'), 'thuy@rau-thuy-bieu.example', 'admin e-mail');
-    await w.fill(dialog.getByLabel('Mật khẩu ban đầu'), 'rau-sach-2026', 'admin password');
-    await w.click(dialog.getByRole('button', { name: 'Đăng ký tổ chức' }), 'save');
-    await page.getByText(/Đã đăng ký HTX Rau hữu cơ Thủy Biều/).waitFor();
+    await page.getByText('Đang chờ Sở duyệt').waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
     await w.click(page.getByRole('button', { name: 'Đăng xuất' }), 'sign out');
 
+    // The province approves the registration (counted: it is part of the time to first lot, though not the
+    // business's clicks).
+    await w.fill(page.getByLabel('Thư điện tử hoặc số điện thoại'), 'so-khcn@truyxuat.demo', 'province login');
+    await w.fill(page.getByLabel('Mật khẩu'), DEMO_PASSWORD, 'province password');
+    await w.click(page.getByRole('button', { name: 'Đăng nhập' }), 'province sign in');
+    await w.click(page.getByRole('navigation').getByRole('link', { name: 'Tổ chức', exact: true }), 'menu');
+    await w.click(
+      page.getByRole('listitem').filter({ hasText: 'HTX Rau hữu cơ Thủy Biều' }).getByRole('button', { name: 'Duyệt' }),
+      'approve',
+    );
+    await page.getByText('Đã duyệt HTX Rau hữu cơ Thủy Biều.').waitFor();
+    await w.click(page.getByRole('button', { name: 'Đăng xuất' }), 'province sign out');
+
     // The cooperative's administrator: sign in, a growing area, a product, the first harvest.
-    await w.fill(page.getByLabel('Thư điện tử hoặc số điện thoại'), 'thuy@rau-thuy-bieu.example', 'login');
+    await w.fill(page.getByLabel('Thư điện tử hoặc số điện thoại'), '0905123456', 'login');
     await w.fill(page.getByLabel('Mật khẩu'), 'rau-sach-2026', 'password');
     await w.click(page.getByRole('button', { name: 'Đăng nhập' }), 'sign in');
     await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
@@ -147,10 +166,16 @@ describe('first use', { timeout: 240_000 }, () => {
 
     const organisation = await t.db
       .selectFrom('organisation')
-      .select(['id', 'status'])
+      .select(['id', 'status', 'tax_code'])
       .where('name', '=', 'HTX Rau hữu cơ Thủy Biều')
       .executeTakeFirstOrThrow();
-    expect(organisation.status).toBe('active');
+    expect(organisation).toMatchObject({ status: 'active', tax_code: '3301234568' });
+    const registration = await t.db
+      .selectFrom('organisation_registration')
+      .select('decision')
+      .where('organisation_id', '=', organisation.id)
+      .executeTakeFirstOrThrow();
+    expect(registration.decision).toBe('approved');
     const product = await t.db
       .selectFrom('product')
       .select('gtin')

@@ -8,6 +8,7 @@ import { useI18n } from './i18n/index.tsx';
 import { OutboxProvider } from './offline/outbox-context.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { ApprovalGate, RegisterPage } from './pages/RegisterPage.tsx';
 import { SessionProvider } from './session.tsx';
 import { lazy, Suspense } from 'react';
 
@@ -65,37 +66,45 @@ export function App() {
               <ProblemAlert error={error} onRetry={retry} />
             </div>
           )}
-          signIn={(onSignedIn) => <SignInPage onSignedIn={onSignedIn} />}
+          signIn={(onSignedIn) => (
+            <Routes>
+              <Route path="/register" element={<RegisterPage />} />
+              <Route path="*" element={<SignInPage onSignedIn={onSignedIn} />} />
+            </Routes>
+          )}
         >
-          <OutboxProvider>
-            <Shell>
-              <Suspense fallback={<Loading />}>
-                <Routes>
-                  <Route path="/" element={<HomePage />} />
-                  <Route path="/products" element={<ProductsPage />} />
-                  <Route path="/insights" element={<InsightsPage />} />
-                  <Route path="/products/:id" element={<ProductPage />} />
-                  <Route path="/lots" element={<LotPage />} />
-                  <Route path="/settings" element={<SettingsPage />} />
-                  <Route path="/trainings" element={<TrainingsPage />} />
-                  <Route path="/alerts" element={<AlertsPage />} />
-                  <Route path="/locations" element={<LocationsPage />} />
-                  <Route path="/record" element={<RecordEventPage />} />
-                  <Route path="/shipments" element={<ShipmentsPage />} />
-                  <Route path="/outbox" element={<OutboxPage />} />
-                  <Route path="/recalls" element={<RecallsPage />} />
-                  <Route path="/recalls/:id" element={<RecallsPage />} />
-                  <Route path="/stamps" element={<StampsPage />} />
-                  <Route path="/standards" element={<StandardsPage />} />
-                  <Route path="/organisations" element={<OrganisationsPage />} />
-                  <Route path="/federation" element={<FederationPage />} />
-                  <Route path="/audit" element={<AuditPage />} />
-                  <Route path="/sign-in" element={<Navigate to="/" replace />} />
-                  <Route path="*" element={<NotFound />} />
-                </Routes>
-              </Suspense>
-            </Shell>
-          </OutboxProvider>
+          <ApprovalGate>
+            <OutboxProvider>
+              <Shell>
+                <Suspense fallback={<Loading />}>
+                  <Routes>
+                    <Route path="/" element={<HomePage />} />
+                    <Route path="/products" element={<ProductsPage />} />
+                    <Route path="/insights" element={<InsightsPage />} />
+                    <Route path="/products/:id" element={<ProductPage />} />
+                    <Route path="/lots" element={<LotPage />} />
+                    <Route path="/settings" element={<SettingsPage />} />
+                    <Route path="/trainings" element={<TrainingsPage />} />
+                    <Route path="/alerts" element={<AlertsPage />} />
+                    <Route path="/locations" element={<LocationsPage />} />
+                    <Route path="/record" element={<RecordEventPage />} />
+                    <Route path="/shipments" element={<ShipmentsPage />} />
+                    <Route path="/outbox" element={<OutboxPage />} />
+                    <Route path="/recalls" element={<RecallsPage />} />
+                    <Route path="/recalls/:id" element={<RecallsPage />} />
+                    <Route path="/stamps" element={<StampsPage />} />
+                    <Route path="/standards" element={<StandardsPage />} />
+                    <Route path="/organisations" element={<OrganisationsPage />} />
+                    <Route path="/federation" element={<FederationPage />} />
+                    <Route path="/audit" element={<AuditPage />} />
+                    <Route path="/sign-in" element={<Navigate to="/" replace />} />
+                    <Route path="/register" element={<Navigate to="/" replace />} />
+                    <Route path="*" element={<NotFound />} />
+                  </Routes>
+                </Suspense>
+              </Shell>
+            </OutboxProvider>
+          </ApprovalGate>
         </SessionProvider>
       </AntApp>
     </ConfigProvider>

@@ -1,11 +1,13 @@
 import { federationEn } from './federation.ts';
 import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
+import { registrationEn } from './registration.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English messages: every Vietnamese key, checked by the type. */
 export const en: Record<MessageKey, string> = {
   ...screensEn,
+  ...registrationEn,
   ...insightsEn,
   ...federationEn,
   'app.name': 'truyxuat',

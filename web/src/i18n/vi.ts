@@ -1,10 +1,12 @@
 import { federationVi } from './federation.ts';
 import { insightsVi } from './insights.ts';
 import { screensVi } from './screens.ts';
+import { registrationVi } from './registration.ts';
 
 /** The back-office's Vietnamese messages (the default language). Keys are `screen.thing`; `{name}` is a placeholder. */
 export const vi = {
   ...screensVi,
+  ...registrationVi,
   ...insightsVi,
   ...federationVi,
   'app.name': 'truyxuat',

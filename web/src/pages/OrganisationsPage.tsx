@@ -1,5 +1,21 @@
-import { App, Button, Divider, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Divider,
+  Form,
+  Input,
+  List,
+  Modal,
+  Popconfirm,
+  Result,
+  Select,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { api, query } from '../api.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
@@ -8,7 +24,12 @@ import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 import type { Organisation, PageOf } from '../types.ts';
 
-const STATUS_COLOURS: Record<string, string> = { active: 'green', pending: 'gold', suspended: 'red' };
+const STATUS_COLOURS: Record<string, string> = {
+  active: 'green',
+  pending: 'gold',
+  suspended: 'red',
+  rejected: 'volcano',
+};
 const KINDS = ['cooperative', 'company', 'household', 'provider', 'authority', 'other'] as const;
 
 interface RegisterForm {
@@ -156,7 +177,145 @@ function RegisterOrganisation({ open, onClose, onDone }: { open: boolean; onClos
   );
 }
 
+interface PendingRegistration {
+  readonly organisationId: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly taxCode: string | null;
+  readonly communeName: string | null;
+  readonly applicant: { displayName: string; email: string | null; phone: string | null };
+  readonly submittedAt: string;
+}
+
+/** Self-registrations waiting for the province: approve, or reject with the reason the applicant will read. */
+function RegistrationReview({ onDecided }: { onDecided: () => void }) {
+  const { t, language } = useI18n();
+  const { message } = App.useApp();
+  const { can } = useSession();
+  const pending = useResource<PageOf<PendingRegistration>>('/api/registrations?state=pending&limit=100');
+  const [rejecting, setRejecting] = useState<PendingRegistration>();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const decide = async (r: PendingRegistration, approve: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api(`/api/registrations/${encodeURIComponent(r.organisationId)}/${approve ? 'approve' : 'reject'}`, {
+        method: 'POST',
+        ...(approve ? {} : { body: { reason } }),
+      });
+      void message.success(
+        t(approve ? 'registration.review.approved' : 'registration.review.rejected', { name: r.name }),
+      );
+      setRejecting(undefined);
+      setReason('');
+      pending.reload();
+      onDecided();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const items = pending.data?.items ?? [];
+  return (
+    <Card title={t('registration.review.title')} size="small" style={{ marginBottom: 16 }}>
+      {pending.error && <ProblemAlert error={pending.error} onRetry={pending.reload} />}
+      {error !== undefined && rejecting === undefined && <ProblemAlert error={error} />}
+      <List<PendingRegistration>
+        loading={pending.loading}
+        dataSource={items}
+        locale={{ emptyText: <EmptyState text={t('registration.review.empty')} /> }}
+        renderItem={(r) => (
+          <List.Item
+            actions={
+              can('province:write')
+                ? [
+                    <Button
+                      key="approve"
+                      type="primary"
+                      size="small"
+                      disabled={busy}
+                      onClick={() => void decide(r, true)}
+                    >
+                      {t('registration.review.approve')}
+                    </Button>,
+                    <Button key="reject" danger size="small" disabled={busy} onClick={() => setRejecting(r)}>
+                      {t('registration.review.reject')}
+                    </Button>,
+                  ]
+                : []
+            }
+          >
+            <List.Item.Meta
+              title={<strong>{r.name}</strong>}
+              description={[
+                r.taxCode,
+                r.communeName,
+                `${t('registration.review.applicant')}: ${[
+                  r.applicant.displayName,
+                  r.applicant.phone,
+                  r.applicant.email,
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}`,
+                `${t('registration.review.submitted')}: ${new Date(r.submittedAt).toLocaleString(language === 'en' ? 'en-GB' : 'vi-VN')}`,
+              ]
+                .filter(Boolean)
+                .join(' — ')}
+            />
+          </List.Item>
+        )}
+      />
+      <Modal
+        open={rejecting !== undefined}
+        title={`${t('registration.review.reject')}: ${rejecting?.name ?? ''}`}
+        okText={t('registration.review.reject')}
+        okButtonProps={{ danger: true, disabled: reason.trim() === '' }}
+        cancelText={t('common.cancel')}
+        confirmLoading={busy}
+        onOk={() => rejecting && void decide(rejecting, false)}
+        onCancel={() => {
+          setRejecting(undefined);
+          setError(undefined);
+        }}
+        destroyOnHidden
+      >
+        {error !== undefined && <ProblemAlert error={error} />}
+        <Form layout="vertical">
+          <Form.Item label={t('registration.review.reason')} extra={t('registration.review.reasonHelp')}>
+            <Input.TextArea rows={3} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
+/** Organisations are the province's to manage: everyone else gets a plain "forbidden" page (the API refuses too). */
 export function OrganisationsPage() {
+  const { t } = useI18n();
+  const { province } = useSession();
+  if (!province)
+    return (
+      <Result
+        status="403"
+        title={t('registration.forbidden.title')}
+        subTitle={t('registration.forbidden.text')}
+        extra={
+          <Link to="/">
+            <Button type="primary">{t('app.backHome')}</Button>
+          </Link>
+        }
+      />
+    );
+  return <ProvinceOrganisations />;
+}
+
+function ProvinceOrganisations() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const { can } = useSession();
@@ -184,7 +343,7 @@ export function OrganisationsPage() {
   };
 
   const statusText = (s: string | undefined) =>
-    s === 'active' || s === 'pending' || s === 'suspended' ? t(`common.status.${s}`) : (s ?? '');
+    s === 'active' || s === 'pending' || s === 'suspended' || s === 'rejected' ? t(`common.status.${s}`) : (s ?? '');
 
   return (
     <>
@@ -211,7 +370,7 @@ export function OrganisationsPage() {
             setStatus(v);
             setPage(1);
           }}
-          options={['pending', 'active', 'suspended'].map((s) => ({ value: s, label: statusText(s) }))}
+          options={['pending', 'active', 'suspended', 'rejected'].map((s) => ({ value: s, label: statusText(s) }))}
         />
         {can('province:write') && (
           <Button type="primary" onClick={() => setRegistering(true)}>
@@ -219,6 +378,7 @@ export function OrganisationsPage() {
           </Button>
         )}
       </div>
+      <RegistrationReview onDecided={organisations.reload} />
       {organisations.error && <ProblemAlert error={organisations.error} onRetry={organisations.reload} />}
       {error !== undefined && <ProblemAlert error={error} />}
       <Table<Organisation>
@@ -248,7 +408,8 @@ export function OrganisationsPage() {
             title: t('common.actions'),
             key: 'actions',
             render: (_, o) =>
-              !can('province:write') || o.kind === 'authority' ? null : o.status === 'pending' ? (
+              !can('province:write') || o.kind === 'authority' || o.status === 'rejected' ? null : o.status ===
+                'pending' ? (
                 <Button size="small" type="primary" onClick={() => void changeStatus(o, 'active')}>
                   {t('organisations.approve')}
                 </Button>

@@ -1,5 +1,6 @@
 import { Button, Card, Form, Input, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { ProblemAlert } from '../components/feedback.tsx';
 import { useI18n, type Language } from '../i18n/index.tsx';
@@ -68,6 +69,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
               {t('signIn.submit')}
             </Button>
           </Form>
+          <Link to="/register">{t('registration.link')}</Link>
         </Space>
       </Card>
     </main>
