@@ -14,7 +14,7 @@ import {
   Typography,
   type FormInstance,
 } from 'antd';
-import { useState, type Key } from 'react';
+import { createContext, useContext, useState, type Key } from 'react';
 import { api, ApiError, query } from '../api.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { useResource } from '../hooks.ts';
@@ -25,6 +25,12 @@ import { percent, useReloadOn, when } from './format.ts';
 import type { Connector, ConnectorRun } from './types.ts';
 
 const BASE = '/api/federation/connectors';
+/**
+ * Moves on every change (a run, an edit): the run logs and error rates reload. A context, because the table keeps
+ * its expanded rows and cells from re-rendering when only the parent's state changes.
+ */
+const RunsGeneration = createContext(0);
+
 /** Runs the error rate of the list is computed over. */
 const RATE_WINDOW = 20;
 
@@ -306,8 +312,9 @@ function RunStatus({ status }: { status: string }) {
 }
 
 /** The error rate over the latest runs (the list answers only the connector's state). */
-function ErrorRate({ connector, generation }: { connector: Connector; generation: number }) {
+function ErrorRate({ connector }: { connector: Connector }) {
   const { t } = useI18n();
+  const generation = useContext(RunsGeneration);
   const runs = useResource<ConnectorRun[]>(`${BASE}/${encodeURIComponent(connector.id)}/runs?limit=${RATE_WINDOW}`);
   useReloadOn(generation, runs.reload);
   const finished = (runs.data ?? []).filter((r) => r.status !== 'running');
@@ -324,8 +331,9 @@ function ErrorRate({ connector, generation }: { connector: Connector; generation
   );
 }
 
-function RunLog({ connector, generation }: { connector: Connector; generation: number }) {
+function RunLog({ connector }: { connector: Connector }) {
   const { t } = useI18n();
+  const generation = useContext(RunsGeneration);
   const runs = useResource<ConnectorRun[]>(`${BASE}/${encodeURIComponent(connector.id)}/runs?limit=50`);
   useReloadOn(generation, runs.reload);
   return (
@@ -439,7 +447,7 @@ export function Connectors() {
     });
 
   return (
-    <>
+    <RunsGeneration.Provider value={generation}>
       <Typography.Paragraph type="secondary">{t('federation.connectors.intro')}</Typography.Paragraph>
       <div className="toolbar">
         <span className="grow" />
@@ -462,7 +470,7 @@ export function Connectors() {
         expandable={{
           expandedRowKeys: [...expanded],
           onExpandedRowsChange: (keys) => setExpanded(keys),
-          expandedRowRender: (c) => <RunLog connector={c} generation={generation} />,
+          expandedRowRender: (c) => <RunLog connector={c} />,
         }}
         columns={[
           {
@@ -505,7 +513,7 @@ export function Connectors() {
             title: t('federation.connectors.errorRate'),
             key: 'errorRate',
             responsive: ['md'],
-            render: (_, c) => <ErrorRate connector={c} generation={generation} />,
+            render: (_, c) => <ErrorRate connector={c} />,
           },
           ...(mayChange
             ? [
@@ -554,6 +562,6 @@ export function Connectors() {
           }}
         />
       )}
-    </>
+    </RunsGeneration.Provider>
   );
 }
