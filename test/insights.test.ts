@@ -356,6 +356,13 @@ describe('insights over a constructed data set', () => {
     expect(r.statusCode).toBe(200);
     const after = (await get('/api/insights/plan', province)).json<{ id: string; status: string }[]>();
     expect(after.find((p) => p.id === tracing.id)!.status).toBe('reached');
+    // The change is in the audit trail, by the person who made it.
+    const audited = await t.db
+      .selectFrom('audit_entry')
+      .select(['action', 'actor_user_id'])
+      .where('object_id', '=', tracing.id)
+      .execute();
+    expect(audited).toEqual([{ action: 'insights.plan_target.update', actor_user_id: province.userId }]);
     const bad = await t.app.inject({
       method: 'PUT',
       url: `/api/insights/plan/${tracing.id}`,

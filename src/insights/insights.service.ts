@@ -11,6 +11,7 @@ import {
   SYSTEM,
   type Caller,
 } from '../shared/caller.ts';
+import { recordAudit } from '../audit/index.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import {
   connectedMeasure,
@@ -222,28 +223,53 @@ export async function saveTarget(db: Kysely<DB>, caller: Caller, id: string | nu
     updated_by: caller.kind === 'user' ? caller.userId : null,
     updated_at: new Date(),
   };
-  if (id === null) {
-    const newId = randomUUID();
-    const max = await db
-      .selectFrom('insight_plan_target')
-      .select(sql<number>`coalesce(max(sort_order), 0)`.as('n'))
-      .executeTakeFirst();
-    await db
-      .insertInto('insight_plan_target')
-      .values({ id: newId, sort_order: (max?.n ?? 0) + 1, ...values })
-      .execute();
-    return (await listTargets(db, caller)).find((t) => t.id === newId)!;
-  }
-  const r = await db.updateTable('insight_plan_target').set(values).where('id', '=', id).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw notFound('plan target');
-  return (await listTargets(db, caller)).find((t) => t.id === id)!;
+  const change = { measure: values.measure, target: values.target, unit: values.unit, deadline: values.deadline };
+  const savedId = await db.transaction().execute(async (trx) => {
+    if (id === null) {
+      const newId = randomUUID();
+      const max = await trx
+        .selectFrom('insight_plan_target')
+        .select(sql<number>`coalesce(max(sort_order), 0)`.as('n'))
+        .executeTakeFirst();
+      await trx
+        .insertInto('insight_plan_target')
+        .values({ id: newId, sort_order: (max?.n ?? 0) + 1, ...values })
+        .execute();
+      await recordAudit(trx, caller, {
+        action: 'insights.plan_target.create',
+        objectType: 'insight_plan_target',
+        objectId: newId,
+        change: { ...change, title: values.title, titleEn: values.title_en },
+        detail: change,
+      });
+      return newId;
+    }
+    const r = await trx.updateTable('insight_plan_target').set(values).where('id', '=', id).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw notFound('plan target');
+    await recordAudit(trx, caller, {
+      action: 'insights.plan_target.update',
+      objectType: 'insight_plan_target',
+      objectId: id,
+      change: { ...change, title: values.title, titleEn: values.title_en },
+      detail: change,
+    });
+    return id;
+  });
+  return (await listTargets(db, caller)).find((t) => t.id === savedId)!;
 }
 
 export async function deleteTarget(db: Kysely<DB>, caller: Caller, id: string): Promise<void> {
   requireProvince(caller);
   requirePermission(caller, 'province:write');
-  const r = await db.deleteFrom('insight_plan_target').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound('plan target');
+  await db.transaction().execute(async (trx) => {
+    const r = await trx.deleteFrom('insight_plan_target').where('id', '=', id).executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) throw notFound('plan target');
+    await recordAudit(trx, caller, {
+      action: 'insights.plan_target.delete',
+      objectType: 'insight_plan_target',
+      objectId: id,
+    });
+  });
 }
 
 /** The plan targets with their measures' value, progress and trend. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { recordAudit } from '../audit/index.ts';
 import { notify } from '../notifications/index.ts';
 import { callerOrganisation, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
 import { AppError, notFound } from '../shared/errors.ts';
@@ -90,6 +91,13 @@ export async function sendSurvey(db: Kysely<DB>, caller: Caller, input: { title:
         payload: { surveyId: id },
       });
     }
+    await recordAudit(trx, caller, {
+      action: 'insights.survey.send',
+      objectType: 'insight_survey',
+      objectId: id,
+      change: { title, closesOn: input.closesOn ?? null },
+      detail: { sentTo: organisations.length },
+    });
   };
   // The demo sends its survey inside its own transaction.
   if (db.isTransaction) await send(db);
@@ -155,21 +163,30 @@ export async function answerSurvey(db: Kysely<DB>, caller: Caller, surveyId: str
     });
   }
   const clean = { ...answers, vendorSystem: answers.vendorSystem?.trim() || null };
-  await db
-    .insertInto('insight_survey_response')
-    .values({
-      survey_id: surveyId,
-      organisation_id: own,
-      answers: JSON.stringify(clean),
-      submitted_by: caller.kind === 'user' ? caller.userId : null,
-    })
-    .onConflict((oc) =>
-      oc.columns(['survey_id', 'organisation_id']).doUpdateSet({
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('insight_survey_response')
+      .values({
+        survey_id: surveyId,
+        organisation_id: own,
         answers: JSON.stringify(clean),
-        submitted_at: new Date(),
-      }),
-    )
-    .execute();
+        submitted_by: caller.kind === 'user' ? caller.userId : null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['survey_id', 'organisation_id']).doUpdateSet({
+          answers: JSON.stringify(clean),
+          submitted_at: new Date(),
+        }),
+      )
+      .execute();
+    await recordAudit(trx, caller, {
+      action: 'insights.survey.answer',
+      objectType: 'insight_survey',
+      objectId: surveyId,
+      organisationId: own,
+      change: clean,
+    });
+  });
   return { surveyId, answers: clean };
 }
 

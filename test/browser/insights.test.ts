@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
 import { refreshInsights } from '../../src/insights/index.ts';
@@ -65,8 +66,10 @@ describe('insights', { timeout: 240_000 }, () => {
     await expect.poll(() => page.getByTestId('freshness').textContent()).toContain('Số liệu tổng hợp lúc');
     const trained = page.getByTestId('measure-trained');
     await expect.poll(() => trained.textContent()).toContain('tập huấn');
-    // Charts and the map are drawn on canvases once ECharts (a separate chunk) has loaded.
-    await expect.poll(() => page.locator('canvas').count()).toBeGreaterThanOrEqual(3);
+    // Charts and the map are drawn on canvases once ECharts (a separate chunk) has loaded. The demo's story ends
+    // a few days before today, so events per week, scans per day, by product and by region all have data.
+    await expect.poll(() => page.locator('canvas').count()).toBeGreaterThanOrEqual(8);
+    await expect.poll(() => page.getByTestId('insights-tracing').textContent()).toMatch(/[1-9]/);
     await page.waitForTimeout(800); // let the charts' entry animation finish before the picture
     await page.screenshot({ path: path.join(SHOTS, 'insights-dashboard.png'), fullPage: true });
 
@@ -92,14 +95,42 @@ describe('insights', { timeout: 240_000 }, () => {
     expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
     expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+
+    // The plan ran to 2025: its targets are overdue, and the province sets a new target and deadline.
+    const standards = page.getByTestId('measure-standards');
+    await expect.poll(() => standards.textContent()).toContain('Quá hạn');
+    await page.getByTestId('measure-standards-edit').click();
+    const dialog = page.getByRole('dialog', { name: 'Sửa mục tiêu của kế hoạch' });
+    await dialog.getByLabel('Chỉ tiêu', { exact: true }).fill('25');
+    const deadline = dialog.getByLabel('Hạn hoàn thành');
+    await deadline.click();
+    await deadline.fill('31/12/2027');
+    await deadline.press('Enter');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu mục tiêu.').waitFor();
+    await expect.poll(() => standards.textContent()).toContain('Chỉ tiêu 25 — hạn 31/12/2027');
+    expect(await standards.textContent()).toContain('Đang thực hiện');
+    const stored = await t.db
+      .selectFrom('insight_plan_target')
+      .select(['target', sql<string>`deadline::text`.as('deadline')])
+      .where('measure', '=', 'standards')
+      .executeTakeFirstOrThrow();
+    expect({ target: Number(stored.target), deadline: stored.deadline }).toEqual({
+      target: 25,
+      deadline: '2027-12-31',
+    });
     expect(errors).toEqual([]);
   });
 
-  it('shows a business its own figures and the survey to answer', async () => {
-    const { page, errors } = await signIn('an-lo');
+  it('shows a business its own scans, alerts, stamps, gaps and the survey to answer', async () => {
+    // The sesame-candy workshop: its stamps, the consumer scans of last week, the alerts they raised, a lot that
+    // lacks required data.
+    const { page, errors } = await signIn('me-xung');
     await page.getByRole('link', { name: 'Số liệu tổng hợp' }).first().click();
     await page.getByRole('heading', { name: /Số liệu của cơ sở/ }).waitFor();
     await page.getByTestId('survey-answer').waitFor();
+    await page.getByTestId('business-alerts').getByText('Sê-ri không tồn tại').waitFor();
+    await expect.poll(() => page.locator('canvas').count()).toBeGreaterThanOrEqual(1);
     await page.waitForTimeout(800);
     await page.screenshot({ path: path.join(SHOTS, 'insights-business.png'), fullPage: true });
     expect(errors).toEqual([]);

@@ -1,13 +1,15 @@
-import { DownloadOutlined, ReloadOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
+import { DownloadOutlined, EditOutlined, ReloadOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
 import {
   App as AntApp,
   Button,
   Card,
   Col,
+  DatePicker,
   Drawer,
   Form,
   Input,
   InputNumber,
+  Modal,
   Progress,
   Row,
   Segmented,
@@ -18,6 +20,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { api, ApiError } from '../api.ts';
 import { ProblemAlert, Loading } from '../components/feedback.tsx';
@@ -142,9 +145,11 @@ function ProvinceInsights() {
   const { t, language } = useI18n();
   const f = useFormat();
   const { message } = AntApp.useApp();
+  const { can } = useSession();
   const dashboard = useResource<Dashboard>('/api/insights/dashboard');
   const [refreshing, setRefreshing] = useState(false);
   const [measure, setMeasure] = useState<PlanRow | null>(null);
+  const [editing, setEditing] = useState<PlanRow | null>(null);
 
   const refresh = async () => {
     setRefreshing(true);
@@ -209,6 +214,11 @@ function ProvinceInsights() {
                   <Typography.Text type="secondary">
                     {t('insights.target', { target: value(p.target, p.unit), deadline: f.day(p.deadline) })}
                   </Typography.Text>
+                  {p.status === 'overdue' && (
+                    <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '4px 0 0' }}>
+                      {t('insights.plan.overdueHint')}
+                    </Typography.Paragraph>
+                  )}
                   {p.trend.length > 1 && (
                     <EChart
                       label={title(p)}
@@ -222,17 +232,29 @@ function ProvinceInsights() {
                       }}
                     />
                   )}
-                  {p.measure !== 'standards' && (
-                    <Button
-                      type="link"
-                      icon={<TeamOutlined />}
-                      style={{ paddingLeft: 0 }}
-                      onClick={() => setMeasure(p)}
-                      data-testid={`measure-${p.measure}-organisations`}
-                    >
-                      {t('insights.showOrganisations', { count: f.n(p.organisationCount) })}
-                    </Button>
-                  )}
+                  <Space wrap size={0}>
+                    {p.measure !== 'standards' && (
+                      <Button
+                        type="link"
+                        icon={<TeamOutlined />}
+                        style={{ paddingLeft: 0 }}
+                        onClick={() => setMeasure(p)}
+                        data-testid={`measure-${p.measure}-organisations`}
+                      >
+                        {t('insights.showOrganisations', { count: f.n(p.organisationCount) })}
+                      </Button>
+                    )}
+                    {can('province:write') && (
+                      <Button
+                        type="link"
+                        icon={<EditOutlined />}
+                        onClick={() => setEditing(p)}
+                        data-testid={`measure-${p.measure}-edit`}
+                      >
+                        {t('insights.plan.edit')}
+                      </Button>
+                    )}
+                  </Space>
                 </Card>
               </Col>
             ))}
@@ -245,7 +267,107 @@ function ProvinceInsights() {
         <ProvinceSurvey groups={d.groups} />
       </Space>
       <MeasureDrawer measure={measure} onClose={() => setMeasure(null)} title={measure ? title(measure) : ''} />
+      {editing && (
+        <PlanTargetModal
+          target={editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            dashboard.reload();
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+interface TargetForm {
+  title: string;
+  titleEn: string;
+  target: number;
+  unit: 'percent' | 'count';
+  deadline: Dayjs;
+}
+
+/** The province changes a plan target: its titles, the figure to reach and the deadline. */
+function PlanTargetModal({ target, onClose, onSaved }: { target: PlanRow; onClose: () => void; onSaved: () => void }) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const [form] = Form.useForm<TargetForm>();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<unknown>(null);
+  const save = async (v: TargetForm) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api(`/api/insights/plan/${target.id}`, {
+        method: 'PUT',
+        body: {
+          measure: target.measure,
+          title: v.title,
+          titleEn: v.titleEn,
+          target: v.target,
+          unit: v.unit,
+          deadline: v.deadline.format('YYYY-MM-DD'),
+        },
+      });
+      void message.success(t('insights.plan.saved'));
+      onSaved();
+    } catch (e) {
+      if (e instanceof ApiError && e.fields.length > 0) {
+        form.setFields(e.fields.map((x) => ({ name: x.field as keyof TargetForm, errors: [x.message] })));
+      } else setProblem(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={t('insights.plan.editTitle')}
+      onCancel={onClose}
+      okText={t('insights.plan.save')}
+      cancelText={t('insights.plan.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      {problem !== null && <ProblemAlert error={problem} />}
+      <Form<TargetForm>
+        form={form}
+        layout="vertical"
+        name="plan-target"
+        initialValues={{
+          title: target.title,
+          titleEn: target.titleEn,
+          target: target.target,
+          unit: target.unit,
+          deadline: dayjs(target.deadline),
+        }}
+        onFinish={(v) => void save(v)}
+      >
+        <Form.Item name="title" label={t('insights.plan.field.title')} rules={[{ required: true, max: 300 }]}>
+          <Input.TextArea autoSize maxLength={300} />
+        </Form.Item>
+        <Form.Item name="titleEn" label={t('insights.plan.field.titleEn')} rules={[{ required: true, max: 300 }]}>
+          <Input.TextArea autoSize maxLength={300} />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name="target" label={t('insights.plan.field.target')} rules={[{ required: true }]}>
+            <InputNumber min={0} style={{ width: 140 }} />
+          </Form.Item>
+          <Form.Item name="unit" label={t('insights.plan.field.unit')} rules={[{ required: true }]}>
+            <Select
+              style={{ width: 160 }}
+              options={(['percent', 'count'] as const).map((u) => ({ value: u, label: t(`insights.plan.unit.${u}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="deadline" label={t('insights.plan.field.deadline')} rules={[{ required: true }]}>
+            <DatePicker format="DD/MM/YYYY" allowClear={false} />
+          </Form.Item>
+        </Space>
+      </Form>
+    </Modal>
   );
 }
 
@@ -300,7 +422,7 @@ function Tiles({ d }: { d: Dashboard }) {
   const f = useFormat();
   const tile = (key: MessageKey, value: string | number, extra?: string) => (
     <Col xs={12} md={8} xl={4} key={key}>
-      <Card size="small" style={{ height: '100%' }}>
+      <Card size="small" style={{ height: '100%' }} data-testid={`insights-${key.split('.').at(-1)}`}>
         <Statistic title={t(key)} value={typeof value === 'number' ? f.n(value) : value} />
         {extra && <Typography.Text type="secondary">{extra}</Typography.Text>}
       </Card>
@@ -414,7 +536,10 @@ function Charts({ d }: { d: Dashboard }) {
         true,
       ),
       alerts: bars(
-        d.alerts.byKind.map((a) => ({ label: a.kind, value: a.total })),
+        d.alerts.byKind.map((a) => {
+          const key = `alerts.kind.${a.kind}` as MessageKey;
+          return { label: t(key) === key ? a.kind : t(key), value: a.total };
+        }),
         true,
       ),
     };
@@ -644,7 +769,7 @@ interface BusinessDashboard {
   refreshedAt: string | null;
   products: Dashboard['products'];
   scans: Scans;
-  alerts: { open: number; byKind: { kind: string; total: number }[] };
+  alerts: { open: number; byKind: { kind: string; total: number; open: number }[] };
   complianceGaps: { lot: string | null; gtin: string; profileId: string; score: number; errors: number }[];
   recallReadiness: { mockRecalls: number; lastMockAt: string | null; lastMockImpactMs: number | null };
 }
@@ -728,6 +853,28 @@ function BusinessInsights() {
                 { title: t('insights.col.standard'), dataIndex: 'profileId' },
                 { title: t('insights.col.score'), dataIndex: 'score', align: 'right' },
                 { title: t('insights.col.errors'), dataIndex: 'errors', align: 'right' },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title={t('insights.business.alerts')} data-testid="business-alerts">
+            <Table
+              size="small"
+              rowKey="kind"
+              pagination={false}
+              dataSource={b.alerts.byKind}
+              columns={[
+                {
+                  title: t('insights.col.kind'),
+                  dataIndex: 'kind',
+                  render: (k: string) => {
+                    const key = `alerts.kind.${k}` as MessageKey;
+                    return t(key) === key ? k : t(key);
+                  },
+                },
+                { title: t('insights.col.total'), dataIndex: 'total', align: 'right', render: (v: number) => f.n(v) },
+                { title: t('insights.col.open'), dataIndex: 'open', align: 'right', render: (v: number) => f.n(v) },
               ]}
             />
           </Card>
