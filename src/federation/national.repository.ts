@@ -530,6 +530,46 @@ export async function updatePlatformState(
     .execute();
 }
 
+/**
+ * Takes (or renews) the platform's sending lease for `owner` until `until`: granted when nobody holds it, the holder
+ * is `owner`, or the holder's lease ran out (its worker died). One statement, so two workers never both get it.
+ */
+export async function claimPlatformLease(
+  db: Db,
+  platform: string,
+  owner: string,
+  now: Date,
+  until: Date,
+): Promise<boolean> {
+  const row = await db
+    .insertInto('national_platform_state')
+    .values({ platform, lease_owner: owner, lease_until: until })
+    .onConflict((oc) =>
+      oc
+        .column('platform')
+        .doUpdateSet({ lease_owner: owner, lease_until: until })
+        .where((eb) =>
+          eb.or([
+            eb('national_platform_state.lease_owner', 'is', null),
+            eb('national_platform_state.lease_owner', '=', owner),
+            eb('national_platform_state.lease_until', '<', now),
+          ]),
+        ),
+    )
+    .returning('platform')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function releasePlatformLease(db: Db, platform: string, owner: string): Promise<void> {
+  await db
+    .updateTable('national_platform_state')
+    .set({ lease_owner: null, lease_until: null })
+    .where('platform', '=', platform)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
 /** Records waiting on this one are due now (it was just sent). */
 export async function wakeDependents(db: Db, id: string, now: Date): Promise<void> {
   await db

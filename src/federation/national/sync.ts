@@ -24,6 +24,11 @@ import type { NationalPlatform, NationalRecord, SendOutcome } from './platform.t
 const DETAIL_MAX = 500;
 const BLOCKED_RECHECK_MS = 30 * 60_000;
 const clip = (s: string | null | undefined): string | null => (s ? s.slice(0, DETAIL_MAX) : null);
+/**
+ * How long a worker's hold on a platform's outbox lasts without renewal (renewed before every send). Wall-clock time,
+ * not the sync's clock: it guards against two real workers, whatever time the sync simulates.
+ */
+export const NATIONAL_LEASE_MS = 5 * 60_000;
 
 export interface CollectResult {
   readonly queued: number;
@@ -154,12 +159,41 @@ export interface PassResult {
   readonly pausedUntil: Date | null;
   /** Records were due but the pass stopped early (pause or batch limit): run again. */
   readonly more: boolean;
+  /** Another worker holds the platform's outbox: this pass sent nothing (it will send what is due). */
+  readonly busy?: boolean;
 }
 
-/** Sends the due records, in order, until the batch is done or the platform asks to pause. */
+const BUSY: PassResult = { sent: 0, failed: 0, retried: 0, waiting: 0, pausedUntil: null, more: false, busy: true };
+
+/** Takes or renews the platform's lease for `owner` (wall-clock time). */
+function holdLease(db: Kysely<DB>, platform: string, owner: string): Promise<boolean> {
+  const now = new Date();
+  return repo.claimPlatformLease(db, platform, owner, now, new Date(now.getTime() + NATIONAL_LEASE_MS));
+}
+
+/**
+ * Sends the due records, in order, until the batch is done or the platform asks to pause. Only one worker sends a
+ * platform's outbox at a time: the pass holds the platform's lease (`lease`: one its caller holds already) and renews
+ * it before every send, so no record is sent twice by two workers and the order holds; a worker that finds the lease
+ * taken returns `busy`, and one that loses it (it stalled past the lease) stops before its next send.
+ */
 export async function runNationalSyncPass(
   db: Kysely<DB>,
+  options: { platform: NationalPlatform; clock: Clock; publicUrl: string; limit?: number; lease?: string },
+): Promise<PassResult> {
+  const owner = options.lease ?? randomUUID();
+  if (!(await holdLease(db, options.platform.id, owner))) return BUSY;
+  try {
+    return await passUnderLease(db, options, owner);
+  } finally {
+    if (options.lease === undefined) await repo.releasePlatformLease(db, options.platform.id, owner);
+  }
+}
+
+async function passUnderLease(
+  db: Kysely<DB>,
   options: { platform: NationalPlatform; clock: Clock; publicUrl: string; limit?: number },
+  owner: string,
 ): Promise<PassResult> {
   const platformId = options.platform.id;
   const limit = options.limit ?? 200;
@@ -241,6 +275,9 @@ export async function runNationalSyncPass(
       continue;
     }
 
+    // Still ours? A worker that stalled past its lease leaves the rest to the one that took over.
+    if (!(await holdLease(db, platformId, owner)))
+      return { sent, failed, retried, waiting, pausedUntil: null, more: true, busy: true };
     const attempt = row.attempts + 1;
     const outcome = await options.platform.send(candidate.record);
     const after = options.clock();
@@ -399,18 +436,26 @@ async function applyOutcome(
 export async function syncNational(
   db: Kysely<DB>,
   options: { platform: NationalPlatform; clock: Clock; publicUrl: string; maxPasses?: number },
-): Promise<{ collected: CollectResult; passes: PassResult[] }> {
-  const collected = await collectNationalRecords(db, {
-    platform: options.platform.id,
-    clock: options.clock,
-    publicUrl: options.publicUrl,
-  });
-  const passes: PassResult[] = [];
-  for (let i = 0; i < (options.maxPasses ?? 20); i++) {
-    const pass = await runNationalSyncPass(db, options);
-    passes.push(pass);
-    // Another pass after any success: records that waited on what was just sent are due now.
-    if (pass.pausedUntil !== null || (!pass.more && pass.sent === 0)) break;
+): Promise<{ collected: CollectResult; passes: PassResult[]; busy: boolean }> {
+  // The lease covers collecting too: two workers never queue the same record twice or send it twice.
+  const owner = randomUUID();
+  if (!(await holdLease(db, options.platform.id, owner)))
+    return { collected: { queued: 0, invalid: 0, unchanged: 0 }, passes: [], busy: true };
+  try {
+    const collected = await collectNationalRecords(db, {
+      platform: options.platform.id,
+      clock: options.clock,
+      publicUrl: options.publicUrl,
+    });
+    const passes: PassResult[] = [];
+    for (let i = 0; i < (options.maxPasses ?? 20); i++) {
+      const pass = await runNationalSyncPass(db, { ...options, lease: owner });
+      passes.push(pass);
+      // Another pass after any success: records that waited on what was just sent are due now.
+      if (pass.busy || pass.pausedUntil !== null || (!pass.more && pass.sent === 0)) break;
+    }
+    return { collected, passes, busy: passes.some((p) => p.busy === true) };
+  } finally {
+    await repo.releasePlatformLease(db, options.platform.id, owner);
   }
-  return { collected, passes };
 }
