@@ -1,7 +1,8 @@
 /**
  * Screenshots of the back-office app's main screens at phone (360 px) and desktop (1280 px) widths, into
  * docs/screenshots/. Runs the real server on an in-memory database with the Huế demo data and Debian's Chromium:
- * `npm run screenshots` (needs /usr/bin/chromium or CHROMIUM_PATH).
+ * `npm run screenshots` (needs /usr/bin/chromium or CHROMIUM_PATH); `npm run screenshots -- kiem-toan lien-thong`
+ * takes only the screens named.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,7 +40,22 @@ const SCREENS = [
   { name: 'lo-hang', user: 'sen-tinh-tam', path: '/app/lots?gtin={hat-sen-gtin}&lot=HS-2606', ready: 'TT-2606-A' },
   { name: 'canh-bao', user: 'sen-tinh-tam', path: '/app/alerts', ready: 'Cảnh báo quét mã' },
   { name: 'tap-huan', user: 'so-khcn', path: '/app/trainings', ready: 'Thêm lớp tập huấn' },
+  { name: 'lien-thong', user: 'so-khcn', path: '/app/federation', ready: 'Theo loại bản ghi' },
+  { name: 'bo-ket-noi', user: 'sen-tinh-tam', path: '/app/federation?tab=connectors', ready: 'Thêm bộ kết nối' },
+  {
+    name: 'nha-cung-cap',
+    user: 'so-khcn',
+    path: '/app/federation?tab=providers',
+    ready: 'Công ty TNHH Giải pháp Truy xuất Sông Hương',
+  },
+  { name: 'nut-lien-tinh', user: 'so-khcn', path: '/app/federation?tab=nodes', ready: 'Thêm nút' },
+  { name: 'kiem-toan', user: 'so-khcn', path: '/app/audit', ready: 'identity.user.create' },
+  { name: 'kiem-toan-ma-tom-tat', user: 'so-khcn', path: '/app/audit?tab=digests', ready: 'Mã tóm tắt' },
 ] as const;
+
+/** Screens named on the command line, or all of them. */
+const ONLY = new Set(process.argv.slice(2));
+const wanted = (name: string) => ONLY.size === 0 || ONLY.has(name);
 
 async function main(): Promise<void> {
   await ensureWebBuild();
@@ -68,7 +84,12 @@ async function main(): Promise<void> {
           await page.getByRole('button', { name: 'Đăng nhập' }).click();
           await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
         }
-        for (const screen of SCREENS.filter((s) => s.user === user)) {
+        const screens = SCREENS.filter((s) => s.user === user && wanted(s.name));
+        if (screens.length === 0) {
+          await context.close();
+          continue;
+        }
+        for (const screen of screens) {
           await page.goto(`${base}${screen.path.replace('{hat-sen}', lotus.id).replace('{hat-sen-gtin}', lotus.gtin)}`);
           await page.getByText(screen.ready).first().waitFor();
           await page.waitForLoadState('networkidle');

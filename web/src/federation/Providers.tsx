@@ -83,10 +83,11 @@ export function Providers() {
         expandable={{ expandedRowRender: (p) => <Feeds provider={p} />, defaultExpandAllRows: true }}
         columns={[
           { title: t('federation.providers.provider'), dataIndex: 'name', render: (v: string) => <strong>{v}</strong> },
-          { title: t('federation.providers.businesses'), dataIndex: 'activeBusinesses' },
+          { title: t('federation.providers.businesses'), dataIndex: 'activeBusinesses', responsive: ['sm'] },
           {
             title: t('federation.providers.lastEvent'),
             dataIndex: 'lastEventAt',
+            responsive: ['sm'],
             render: (v: string | null) => when(v, t('federation.never')),
           },
           {
