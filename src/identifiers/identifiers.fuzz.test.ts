@@ -9,6 +9,11 @@ import { interpretGs1 } from './interpret.ts';
 import { gmnCheckCharacters, parseGtin } from './keys.ts';
 import { CSET82 } from './linters.ts';
 
+/** FUZZ_RUNS raises the number of cases of every property (default: CI size); long runs get a long timeout. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 0) || undefined;
+const runsOf = (ci: number) => ({ numRuns: RUNS ?? ci });
+const TIMEOUT = RUNS ? 3_600_000 : undefined;
+
 /** Runs `fn`; anything thrown must be the documented Gs1Error. */
 const onlyGs1Errors = (fn: () => unknown) => {
   try {
@@ -49,50 +54,102 @@ const mutated = fc
 const anyText = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), mutated);
 
 describe('parsers never throw anything but Gs1Error (random and mutated input)', () => {
-  const runs = { numRuns: 1500 };
-  it('parseDigitalLink', () =>
-    fc.assert(
-      fc.property(anyText, (s) => onlyGs1Errors(() => parseDigitalLink(s))),
-      runs,
-    ));
-  it('parseDigitalLink, lenient', () =>
-    fc.assert(
-      fc.property(anyText, (s) =>
-        onlyGs1Errors(() => parseDigitalLink(s, { permitConvenienceAlphas: true, permitZeroSuppressedGtin: true })),
+  const runs = runsOf(1500);
+  it(
+    'parseDigitalLink',
+    () =>
+      fc.assert(
+        fc.property(anyText, (s) => onlyGs1Errors(() => parseDigitalLink(s))),
+        runs,
       ),
-      runs,
-    ));
-  it('parseElementString', () =>
-    fc.assert(
-      fc.property(anyText, (s) => onlyGs1Errors(() => parseElementString(s))),
-      runs,
-    ));
-  it('canonicalDigitalLink and compressDigitalLink', () =>
-    fc.assert(
-      fc.property(anyText, (s) => {
-        onlyGs1Errors(() => canonicalDigitalLink(s));
-        onlyGs1Errors(() => compressDigitalLink(s));
-      }),
-      runs,
-    ));
-  it('decompressDigitalLink and isCompressedDigitalLink on random base64url segments', () =>
-    fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{0,120}$/), anyText, (segment, s) => {
-        onlyGs1Errors(() => decompressDigitalLink(`https://id.gs1.org/${segment}`));
-        onlyGs1Errors(() => decompressDigitalLink(s));
-        expect(typeof isCompressedDigitalLink(s)).toBe('boolean');
-      }),
-      runs,
-    ));
-  it('interpretGs1, parseGtin and gmnCheckCharacters', () =>
-    fc.assert(
-      fc.property(anyText, (s) => {
-        onlyGs1Errors(() => interpretGs1(s));
-        onlyGs1Errors(() => parseGtin(s));
-        onlyGs1Errors(() => gmnCheckCharacters(s));
-      }),
-      runs,
-    ));
+    TIMEOUT,
+  );
+  it(
+    'parseDigitalLink, lenient',
+    () =>
+      fc.assert(
+        fc.property(anyText, (s) =>
+          onlyGs1Errors(() => parseDigitalLink(s, { permitConvenienceAlphas: true, permitZeroSuppressedGtin: true })),
+        ),
+        runs,
+      ),
+    TIMEOUT,
+  );
+  it(
+    'parseElementString',
+    () =>
+      fc.assert(
+        fc.property(anyText, (s) => onlyGs1Errors(() => parseElementString(s))),
+        runs,
+      ),
+    TIMEOUT,
+  );
+  it(
+    'canonicalDigitalLink and compressDigitalLink',
+    () =>
+      fc.assert(
+        fc.property(anyText, (s) => {
+          onlyGs1Errors(() => canonicalDigitalLink(s));
+          onlyGs1Errors(() => compressDigitalLink(s));
+        }),
+        runs,
+      ),
+    TIMEOUT,
+  );
+  it(
+    'decompressDigitalLink and isCompressedDigitalLink on random base64url segments',
+    () =>
+      fc.assert(
+        fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{0,120}$/), anyText, (segment, s) => {
+          onlyGs1Errors(() => decompressDigitalLink(`https://id.gs1.org/${segment}`));
+          onlyGs1Errors(() => decompressDigitalLink(s));
+          expect(typeof isCompressedDigitalLink(s)).toBe('boolean');
+        }),
+        runs,
+      ),
+    TIMEOUT,
+  );
+  it(
+    'interpretGs1, parseGtin and gmnCheckCharacters',
+    () =>
+      fc.assert(
+        fc.property(anyText, (s) => {
+          onlyGs1Errors(() => interpretGs1(s));
+          onlyGs1Errors(() => parseGtin(s));
+          onlyGs1Errors(() => gmnCheckCharacters(s));
+        }),
+        runs,
+      ),
+    TIMEOUT,
+  );
+});
+
+describe('whatever parses has one canonical form', () => {
+  it(
+    'canonicalDigitalLink of any accepted input parses to the same elements and is a fixed point',
+    () =>
+      fc.assert(
+        fc.property(anyText, (s) => {
+          let canonical: string;
+          let elements: string[];
+          try {
+            elements = parseDigitalLink(s).elements.map((e) => `${e.ai}=${e.value}`);
+            canonical = canonicalDigitalLink(s);
+          } catch (e) {
+            if (e instanceof Gs1Error) return;
+            throw e;
+          }
+          expect(
+            parseDigitalLink(canonical)
+              .elements.map((e) => `${e.ai}=${e.value}`)
+              .sort(),
+          ).toEqual(elements.sort());
+          expect(canonicalDigitalLink(canonical)).toBe(canonical);
+        }),
+        runsOf(1500),
+      ),
+    TIMEOUT,
+  );
 });
 
 describe('valid data survives every conversion', () => {
@@ -112,23 +169,31 @@ describe('valid data survives every conversion', () => {
     internal: fc.option(x),
   });
 
-  it('element strings → Digital Link → compressed → back', () =>
-    fc.assert(
-      fc.property(product, (p) => {
-        const elements = [
-          { ai: '01', value: p.gtin },
-          ...(p.lot === null ? [] : [{ ai: '10', value: p.lot }]),
-          ...(p.serial === null ? [] : [{ ai: '21', value: p.serial }]),
-          ...(p.expiry === null ? [] : [{ ai: '17', value: p.expiry }]),
-          ...(p.internal === null ? [] : [{ ai: '91', value: p.internal }]),
-        ];
-        const key = (es: readonly { ai: string; value: string }[]) => es.map((e) => `${e.ai}=${e.value}`).sort();
-        const uri = buildDigitalLink(elements, { stem: 'https://truyxuat.example.vn/hue' });
-        expect(key(parseDigitalLink(uri).elements)).toEqual(key(elements));
-        expect(key(parseDigitalLink(decompressDigitalLink(compressDigitalLink(uri))).elements)).toEqual(key(elements));
-        expect(key(parseElementString(buildElementString(elements, { form: 'raw' })).elements)).toEqual(key(elements));
-        expect(key(parseElementString(buildElementString(elements)).elements)).toEqual(key(elements));
-      }),
-      { numRuns: 500 },
-    ));
+  it(
+    'element strings → Digital Link → compressed → back',
+    () =>
+      fc.assert(
+        fc.property(product, (p) => {
+          const elements = [
+            { ai: '01', value: p.gtin },
+            ...(p.lot === null ? [] : [{ ai: '10', value: p.lot }]),
+            ...(p.serial === null ? [] : [{ ai: '21', value: p.serial }]),
+            ...(p.expiry === null ? [] : [{ ai: '17', value: p.expiry }]),
+            ...(p.internal === null ? [] : [{ ai: '91', value: p.internal }]),
+          ];
+          const key = (es: readonly { ai: string; value: string }[]) => es.map((e) => `${e.ai}=${e.value}`).sort();
+          const uri = buildDigitalLink(elements, { stem: 'https://truyxuat.example.vn/hue' });
+          expect(key(parseDigitalLink(uri).elements)).toEqual(key(elements));
+          expect(key(parseDigitalLink(decompressDigitalLink(compressDigitalLink(uri))).elements)).toEqual(
+            key(elements),
+          );
+          expect(key(parseElementString(buildElementString(elements, { form: 'raw' })).elements)).toEqual(
+            key(elements),
+          );
+          expect(key(parseElementString(buildElementString(elements)).elements)).toEqual(key(elements));
+        }),
+        runsOf(500),
+      ),
+    TIMEOUT,
+  );
 });

@@ -191,7 +191,8 @@ export function csvField(cell: FsmaCell): string {
   if (cell === null) return '';
   let text = typeof cell === 'number' ? String(cell) : cell;
   if (typeof cell === 'string' && looksLikeFormula(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // Quoted also for ';': spreadsheet programs set to a comma-decimal locale split CSV on semicolons.
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** All sheets as one CSV (RFC 4180, CRLF): a leading "Critical Tracking Event" column names the sheet. */
