@@ -30,6 +30,10 @@ const RecordEventPage = lazy(() => import('./pages/RecordEventPage.tsx').then((m
 const ShipmentsPage = lazy(() => import('./pages/ShipmentsPage.tsx').then((m) => ({ default: m.ShipmentsPage })));
 const StampsPage = lazy(() => import('./pages/StampsPage.tsx').then((m) => ({ default: m.StampsPage })));
 const StandardsPage = lazy(() => import('./pages/StandardsPage.tsx').then((m) => ({ default: m.StandardsPage })));
+const ProductGroupsPage = lazy(() =>
+  import('./pages/ProductGroupsPage.tsx').then((m) => ({ default: m.ProductGroupsPage })),
+);
+const ImportPage = lazy(() => import('./pages/ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
 const FederationPage = lazy(() => import('./pages/FederationPage.tsx').then((m) => ({ default: m.FederationPage })));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
 // The insights screen carries ECharts: loaded only when opened, never in the main bundle.
@@ -94,6 +98,8 @@ export function App() {
                     <Route path="/recalls/:id" element={<RecallsPage />} />
                     <Route path="/stamps" element={<StampsPage />} />
                     <Route path="/standards" element={<StandardsPage />} />
+                    <Route path="/product-groups" element={<ProductGroupsPage />} />
+                    <Route path="/import" element={<ImportPage />} />
                     <Route path="/organisations" element={<OrganisationsPage />} />
                     <Route path="/federation" element={<FederationPage />} />
                     <Route path="/audit" element={<AuditPage />} />

@@ -18,6 +18,8 @@ import {
   BarChartOutlined,
   ClusterOutlined,
   AuditOutlined,
+  FileExcelOutlined,
+  TagsOutlined,
 } from '@ant-design/icons';
 import { Alert, Badge, Button, Drawer, Grid, Layout, Menu, Select, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -44,6 +46,7 @@ function useMenuItems(): Item[] {
   if (province) {
     items.push(link('/organisations', t('nav.organisations'), <ApartmentOutlined />));
     items.push(link('/standards', t('nav.standards'), <SafetyCertificateOutlined />));
+    items.push(link('/product-groups', t('nav.productGroups'), <TagsOutlined />));
     items.push(link('/recalls', t('nav.recalls'), <AlertOutlined />));
     items.push(link('/shipments', t('nav.shipments'), <CarOutlined />));
     items.push(link('/lots', t('nav.lots'), <SearchOutlined />));
@@ -57,6 +60,7 @@ function useMenuItems(): Item[] {
   items.push(link('/products', t('nav.products'), <ShoppingOutlined />));
   items.push(link('/locations', t('nav.locations'), <EnvironmentOutlined />));
   if (can('epcis:capture')) items.push(link('/record', t('nav.record'), <EditOutlined />));
+  if (can('epcis:capture')) items.push(link('/import', t('nav.import'), <FileExcelOutlined />));
   items.push(link('/shipments', t('nav.shipments'), <CarOutlined />));
   if (can('epcis:capture'))
     items.push({

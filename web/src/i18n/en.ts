@@ -1,4 +1,5 @@
 import { federationEn } from './federation.ts';
+import { authoringEn } from './authoring.ts';
 import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
 import { registrationEn } from './registration.ts';
@@ -9,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   ...screensEn,
   ...registrationEn,
   ...insightsEn,
+  ...authoringEn,
   ...federationEn,
   'app.name': 'truyxuat',
   'app.tagline': 'Product traceability for Huế',

@@ -17,7 +17,9 @@ export function format(template: string, params: Record<string, string | number>
 }
 
 export function translate(language: Language, key: MessageKey, params?: Record<string, string | number>): string {
-  return format(CATALOGUES[language][key], params);
+  // A key built at run time (`kde.<name>` of a profile the province wrote) may be missing: the key itself shows.
+  const template: string | undefined = CATALOGUES[language][key];
+  return format(template ?? key, params);
 }
 
 function initialLanguage(): Language {

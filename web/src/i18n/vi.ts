@@ -1,4 +1,5 @@
 import { federationVi } from './federation.ts';
+import { authoringVi } from './authoring.ts';
 import { insightsVi } from './insights.ts';
 import { screensVi } from './screens.ts';
 import { registrationVi } from './registration.ts';
@@ -8,6 +9,7 @@ export const vi = {
   ...screensVi,
   ...registrationVi,
   ...insightsVi,
+  ...authoringVi,
   ...federationVi,
   'app.name': 'truyxuat',
   'app.tagline': 'Truy xuất nguồn gốc thành phố Huế',

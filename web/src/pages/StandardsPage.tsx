@@ -1,8 +1,9 @@
-import { App, Button, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api, query } from '../api.ts';
 import { EmptyState, Loadable, ProblemAlert } from '../components/feedback.tsx';
+import { StandardEditor } from '../components/StandardEditor.tsx';
 import { useResource } from '../hooks.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
@@ -28,67 +29,6 @@ function StandardSteps({ id }: { id: string }) {
         </ol>
       )}
     </Loadable>
-  );
-}
-
-/** The province drafts the next version of a profile from its current document, then publishes it. */
-function DraftNextVersion({ base, onClose, onSaved }: { base: Standard; onClose: () => void; onSaved: () => void }) {
-  const { t } = useI18n();
-  const { message } = App.useApp();
-  const detail = useResource<StandardDetail>(`/api/standards/${encodeURIComponent(base.id)}`);
-  const [text, setText] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const [invalid, setInvalid] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const initial = detail.data
-    ? JSON.stringify({ ...detail.data.document, version: detail.data.version + 1 }, null, 2)
-    : '';
-  const save = async () => {
-    setError(undefined);
-    setInvalid(false);
-    let document: unknown;
-    try {
-      document = JSON.parse(text ?? initial);
-    } catch {
-      setInvalid(true);
-      return;
-    }
-    setBusy(true);
-    try {
-      const draft = await api<Standard>('/api/standards', { method: 'POST', body: { document } });
-      void message.success(t('standards.draftSaved', { id: draft.id }));
-      onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal
-      open
-      width={800}
-      title={`${t('standards.newVersion')}: ${base.profileId}`}
-      onCancel={onClose}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => void save()}
-      confirmLoading={busy}
-    >
-      <Typography.Paragraph type="secondary">{t('standards.newVersionHelp')}</Typography.Paragraph>
-      {invalid && <Typography.Paragraph type="danger">{t('standards.invalidJson')}</Typography.Paragraph>}
-      {error !== undefined && <ProblemAlert error={error} />}
-      {detail.error && <ProblemAlert error={detail.error} onRetry={detail.reload} />}
-      <label htmlFor="standard-document">{t('standards.document')}</label>
-      <Input.TextArea
-        id="standard-document"
-        value={text ?? initial}
-        onChange={(e) => setText(e.target.value)}
-        rows={18}
-        spellCheck={false}
-        style={{ fontFamily: 'monospace', fontSize: 13 }}
-      />
-    </Modal>
   );
 }
 
@@ -165,9 +105,14 @@ export function StandardsPage() {
                   key: 'actions',
                   render: (_: unknown, s: Standard) =>
                     s.status === 'draft' ? (
-                      <Button type="primary" size="small" onClick={() => void publish(s)}>
-                        {t('standards.publish')}
-                      </Button>
+                      <Space wrap>
+                        <Button size="small" onClick={() => setDrafting(s)}>
+                          {t('authoring.edit')}
+                        </Button>
+                        <Button type="primary" size="small" onClick={() => void publish(s)}>
+                          {t('standards.publish')}
+                        </Button>
+                      </Space>
                     ) : s.status === 'published' ? (
                       <Button size="small" onClick={() => setDrafting(s)}>
                         {t('standards.newVersion')}
@@ -179,7 +124,7 @@ export function StandardsPage() {
         ]}
       />
       {drafting && (
-        <DraftNextVersion
+        <StandardEditor
           base={drafting}
           onClose={() => setDrafting(undefined)}
           onSaved={() => {
