@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { loadDemoData } from '../../src/demo/index.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium } from './chromium.ts';
+import { choose, signInWith, step } from './session-helpers.ts';
 
 /**
  * The back-office app in Debian's Chromium against the real server (fresh database, Huế demo data): sign-in,
@@ -33,39 +34,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Session {
-  readonly page: Page;
-  readonly errors: string[];
-}
-
-/** A fresh browser profile signed in as a demo user; console errors (CSP violations included) are collected. */
-async function signIn(login: string, viewport = { width: 1280, height: 900 }): Promise<Session> {
-  const context = await browser.newContext({ locale: 'vi-VN', viewport, serviceWorkers: 'block' });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
-  await page.goto(`${base}/app/`);
-  await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(`${login}@truyxuat.demo`);
-  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
-  return { page, errors };
-}
-
-/** Picks an option of an Ant Design select by the text of its label and of the option. */
-async function choose(page: Page, label: string | RegExp, option: string | RegExp): Promise<void> {
-  await page.getByLabel(label).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
-}
-
-/** Chooses the step (critical tracking event) of the guided form. */
-async function step(page: Page, name: string): Promise<void> {
-  await page.locator('label.ant-radio-button-wrapper', { hasText: name }).click();
-}
+const signIn = signInWith(() => ({ browser, base, contexts }));
 
 async function organisationId(key: string): Promise<string> {
   const row = await t.db
@@ -328,6 +297,7 @@ describe('back-office app', { timeout: 240_000 }, () => {
     const row = province.page.getByRole('row', { name: /tccs-hue-lotus/ });
     await row.getByRole('button', { name: 'Soạn phiên bản mới' }).click();
     const dialog = province.page.getByRole('dialog');
+    await dialog.getByRole('tab', { name: 'JSON' }).click();
     const editor = dialog.getByLabel('Hồ sơ tiêu chuẩn (JSON)');
     await expect.poll(async () => (await editor.inputValue()).length).toBeGreaterThan(100);
     const document = JSON.parse(await editor.inputValue());
@@ -335,8 +305,10 @@ describe('back-office app', { timeout: 240_000 }, () => {
     const harvesting = document.ctes.find((c: { id: string }) => c.id === 'harvesting');
     harvesting.kdes.push({ path: 'ilmd.tx:variety', requirement: 'required' });
     await editor.fill(JSON.stringify(document, null, 2));
-    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await dialog.getByText('Hồ sơ hợp lệ, có thể lưu.').waitFor();
+    await dialog.getByRole('button', { name: 'Lưu bản nháp' }).click();
     await province.page.getByText('Đã lưu bản nháp tccs-hue-lotus@2.').waitFor();
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Đóng' }).click();
     await province.page
       .getByRole('row', { name: /tccs-hue-lotus.*Bản nháp/ })
       .getByRole('button', { name: 'Công bố' })
