@@ -61,7 +61,7 @@ async function signIn(login: string, password: string): Promise<SignedIn> {
 }
 
 describe('signing up', () => {
-  it('creates a pending organisation with its first administrator and audits it', async () => {
+  it('creates a pending organisation with its first administrator, tells the province and audits it', async () => {
     const body = application();
     const r = await register(body);
     expect(r.statusCode, r.body).toBe(201);
@@ -87,6 +87,13 @@ describe('signing up', () => {
     expect(user).toMatchObject({ organisation_id: organisationId, role: 'org_admin', email: body.contactEmail });
     expect(user.password_hash).toMatch(/^\$argon2id\$/);
 
+    const notice = await t.db
+      .selectFrom('notification')
+      .selectAll()
+      .where('kind', '=', 'registration.submitted')
+      .where('organisation_id', 'is', null)
+      .execute();
+    expect(notice.map((n) => (n.payload as { organisationId: string }).organisationId)).toContain(organisationId);
     const audit = await t.db
       .selectFrom('audit_entry')
       .select(['action', 'actor_kind'])

@@ -9,6 +9,7 @@ export const registrationVi = {
   'registration.login.taken': 'Thư điện tử hoặc số điện thoại này đã có tài khoản',
   'registration.reason.required': 'Nêu lý do từ chối để đơn vị đăng ký biết cần sửa gì',
   'registration.decided': 'Đơn đăng ký này đã được xử lý',
+  'registration.submitted': 'Đơn đăng ký mới cần duyệt: {name}',
   'registration.approved': 'Đăng ký của {name} đã được Sở duyệt: có thể bắt đầu sử dụng hệ thống',
   'registration.rejected': 'Đăng ký của {name} không được duyệt: {reason}',
 } as const;
@@ -23,6 +24,7 @@ export const registrationEn: Record<keyof typeof registrationVi, string> = {
   'registration.login.taken': 'This e-mail address or phone number already has an account',
   'registration.reason.required': 'Give the reason for the refusal so that the applicant knows what to correct',
   'registration.decided': 'This registration has already been decided',
+  'registration.submitted': 'New registration to review: {name}',
   'registration.approved': 'The registration of {name} was approved by the province: you can start using the system',
   'registration.rejected': 'The registration of {name} was not approved: {reason}',
 };

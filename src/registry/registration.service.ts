@@ -55,8 +55,7 @@ function fieldsOf(e: unknown): readonly FieldError[] {
 
 /**
  * Signs a business up: its organisation (`pending`), its first administrator (the contact person, signing in with
- * the contact e-mail or phone) and the application, in one transaction. The province finds it in its list of
- * registrations to review.
+ * the contact e-mail or phone) and the application, in one transaction; the province is notified.
  */
 export async function submitRegistration(
   db: Kysely<DB>,
@@ -148,6 +147,14 @@ export async function submitRegistration(
       organisation_id: organisationId,
       applicant_user_id: userId,
       submitted_at: now,
+    });
+    await notify(trx, {
+      organisationId: null,
+      kind: 'registration.submitted',
+      titleKey: 'registration.submitted',
+      params: { name: row.name },
+      link: '/app/organisations',
+      payload: { organisationId },
     });
     await recordAudit(
       trx,
