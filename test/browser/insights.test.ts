@@ -7,6 +7,7 @@ import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
 import { refreshInsights } from '../../src/insights/index.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { drainJobs } from '../helpers/epcis.ts';
 import { launchChromium } from './chromium.ts';
 
 /**
@@ -25,6 +26,9 @@ beforeAll(async () => {
   await ensureWebBuild(() => undefined);
   t = await startTestApp();
   await loadDemoData(t.db);
+  // What the server's worker does after a start: the queued jobs (the lots' compliance scores among them), then
+  // the counters.
+  await drainJobs(t);
   await refreshInsights(t.db);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;

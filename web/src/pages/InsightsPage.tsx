@@ -849,7 +849,14 @@ function BusinessInsights() {
               pagination={false}
               dataSource={b.complianceGaps}
               columns={[
-                { title: t('insights.col.lot'), render: (_, g) => `${g.gtin} / ${g.lot ?? '—'}` },
+                {
+                  title: t('insights.col.lot'),
+                  // A lot is stored as its Digital Link URI: show the GTIN and the lot code.
+                  render: (_, g) => {
+                    const code = g.lot?.match(/\/10\/([^/?#]+)/)?.[1];
+                    return `${g.gtin} / ${code ? decodeURIComponent(code) : (g.lot ?? '—')}`;
+                  },
+                },
                 { title: t('insights.col.standard'), dataIndex: 'profileId' },
                 { title: t('insights.col.score'), dataIndex: 'score', align: 'right' },
                 { title: t('insights.col.errors'), dataIndex: 'errors', align: 'right' },
