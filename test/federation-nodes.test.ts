@@ -303,6 +303,7 @@ describe('cross-node trace', () => {
       }),
     ]);
     expect(body.remote.lookups.map((l: { status: string }) => l.status)).toEqual(['answered', 'answered']);
+    expect(body.remote.nodes.every((n: { lastKnownAt: unknown }) => n.lastKnownAt === null)).toBe(true);
   });
 
   it('a node that refuses the credential is reported as failed, and the local trace still answers', async () => {
@@ -316,10 +317,34 @@ describe('cross-node trace', () => {
     expect(patched.statusCode).toBe(200);
     const r = await B.t.app.inject({ url: `/api/federation/trace?id=${encodeURIComponent(TEA)}`, headers: processorB });
     expect(r.statusCode).toBe(200);
-    expect(r.json().remote.lookups).toEqual([
-      expect.objectContaining({ identifier: PACKED, status: 'failed', error: expect.stringContaining('401') }),
+    // The node refuses now; what it answered in the trace before is shown as its last known answer, with the time.
+    const { lookups, nodes } = r.json().remote;
+    expect(lookups).toEqual([
+      expect.objectContaining({
+        identifier: PACKED,
+        status: 'failed',
+        error: expect.stringContaining('401'),
+        lastKnownAt: expect.any(String),
+      }),
+      expect.objectContaining({ identifier: RAW, status: 'failed', lastKnownAt: expect.any(String) }),
     ]);
+    expect(Date.parse(lookups[0].lastKnownAt)).toBeLessThanOrEqual(Date.now());
+    const known = new Map<string, { lastKnownAt: string | null; events: { bizStep: string }[] }>(
+      nodes.map((n: { key: string }) => [n.key, n]),
+    );
+    expect(known.get(RAW)!.lastKnownAt).toBe(lookups[1].lastKnownAt);
+    expect(known.get(RAW)!.events).toContainEqual(expect.objectContaining({ bizStep: 'commissioning' }));
     expect(r.json().local.nodes).toHaveLength(2);
+    // A node never asked before has nothing to show: no last known answer.
+    await B.t.db.deleteFrom('remote_answer').execute();
+    const empty = await B.t.app.inject({
+      url: `/api/federation/trace?id=${encodeURIComponent(TEA)}`,
+      headers: processorB,
+    });
+    expect(empty.json().remote).toMatchObject({
+      nodes: [],
+      lookups: [expect.objectContaining({ identifier: PACKED, status: 'failed', lastKnownAt: null })],
+    });
     await B.t.app.inject({
       method: 'PATCH',
       url: `/api/federation/nodes/${node.id}`,

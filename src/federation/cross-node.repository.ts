@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { CredentialKind } from './connector.tables.ts';
 
-/** SQL for remote EPCIS nodes. Only this file touches `remote_node`. */
+/** SQL for remote EPCIS nodes and their last answers. Only this file touches `remote_node` and `remote_answer`. */
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -73,4 +73,35 @@ export async function updateRemoteNode(
 export async function deleteRemoteNode(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('remote_node').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/**
+ * Keeps a node's answer for a lot (replacing the previous one) and trims the node's cache to its `keep` most recent
+ * answers, in one statement each.
+ */
+export async function saveRemoteAnswer(
+  db: Db,
+  row: { node_id: string; identifier: string; events: readonly Record<string, unknown>[]; answered_at: Date },
+  keep: number,
+): Promise<void> {
+  const events = JSON.stringify(row.events);
+  await db
+    .insertInto('remote_answer')
+    .values({ ...row, events })
+    .onConflict((oc) => oc.columns(['node_id', 'identifier']).doUpdateSet({ events, answered_at: row.answered_at }))
+    .execute();
+  await sql`
+    delete from remote_answer where node_id = ${row.node_id} and identifier not in (
+      select identifier from remote_answer where node_id = ${row.node_id} order by answered_at desc limit ${keep}
+    )
+  `.execute(db);
+}
+
+export async function findRemoteAnswer(db: Db, nodeId: string, identifier: string) {
+  return db
+    .selectFrom('remote_answer')
+    .select(['events', 'answered_at'])
+    .where('node_id', '=', nodeId)
+    .where('identifier', '=', identifier)
+    .executeTakeFirst();
 }

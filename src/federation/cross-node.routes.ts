@@ -35,6 +35,11 @@ const CrossNodeTrace = Type.Object({
         lot: Nullable(Type.String()),
         depth: Type.Integer(),
         answeredBy: AnsweringNode,
+        lastKnownAt: Nullable(
+          Type.String({
+            description: 'Set when the node could not be asked: its last known answer, from that time, is shown',
+          }),
+        ),
         events: Type.Array(
           Type.Object({
             eventID: Nullable(Type.String()),
@@ -68,6 +73,9 @@ const CrossNodeTrace = Type.Object({
         status: Type.String({ description: 'answered, no_link or failed' }),
         eventCount: Type.Integer(),
         error: Nullable(Type.String()),
+        lastKnownAt: Nullable(
+          Type.String({ description: 'A failed lookup answered from the node’s last known answer of that time' }),
+        ),
       }),
     ),
     truncated: Type.Boolean(),

@@ -20,6 +20,12 @@ import * as repo from './cross-node.repository.ts';
 
 /** Remote lots one trace asks about at most (each costs a resolver request and an EPCIS query). */
 export const MAX_REMOTE_LOOKUPS = 25;
+/**
+ * The last answer of each node for each lot is kept, so a trace can show it (with its time) while the node is down:
+ * at most this many lots per node (the most recently answered), and only answers of at most MAX_CACHED_EVENTS events.
+ */
+export const MAX_CACHED_ANSWERS_PER_NODE = 1000;
+export const MAX_CACHED_EVENTS = 500;
 const MAX_PAGES_PER_LOOKUP = 5;
 
 export interface RemoteNodeInput {
@@ -144,6 +150,8 @@ export interface RemoteTraceNode {
   readonly lot: string | null;
   readonly depth: number;
   readonly answeredBy: AnsweringNode;
+  /** Null for a fresh answer; the time of the node's last known answer when it could not be asked now. */
+  readonly lastKnownAt: string | null;
   readonly events: RemoteEvent[];
 }
 
@@ -162,6 +170,8 @@ export interface RemoteLookup {
   readonly status: 'answered' | 'no_link' | 'failed';
   readonly eventCount: number;
   readonly error: string | null;
+  /** A failed lookup shown from the node's last known answer: when that answer was given. */
+  readonly lastKnownAt: string | null;
 }
 
 export interface CrossNodeTrace {
@@ -322,19 +332,53 @@ export async function traceAcrossNodes(
     asked.add(item.id);
     const by = answering(node);
     let events: Record<string, unknown>[];
+    let lastKnownAt: string | null = null;
     try {
       const link = await epcisLinkOf(node, parts.gtin, parts.lot);
       if (link === null) {
-        lookups.push({ identifier: item.id, node: by, status: 'no_link', eventCount: 0, error: null });
+        lookups.push({
+          identifier: item.id,
+          node: by,
+          status: 'no_link',
+          eventCount: 0,
+          error: null,
+          lastKnownAt: null,
+        });
         continue;
       }
       events = await queryLink(db, link, nodes);
     } catch (e) {
       const message = e instanceof Error ? e.message.slice(0, 300) : 'failed';
-      lookups.push({ identifier: item.id, node: by, status: 'failed', eventCount: 0, error: message });
-      continue;
+      // The node is down or refuses: show what it last answered for this lot, saying when.
+      const cached = await repo.findRemoteAnswer(db, node.id, item.id);
+      lastKnownAt = cached ? new Date(cached.answered_at).toISOString() : null;
+      lookups.push({
+        identifier: item.id,
+        node: by,
+        status: 'failed',
+        eventCount: cached?.events.length ?? 0,
+        error: message,
+        lastKnownAt,
+      });
+      if (!cached) continue;
+      events = cached.events;
     }
-    lookups.push({ identifier: item.id, node: by, status: 'answered', eventCount: events.length, error: null });
+    if (lastKnownAt === null) {
+      lookups.push({
+        identifier: item.id,
+        node: by,
+        status: 'answered',
+        eventCount: events.length,
+        error: null,
+        lastKnownAt: null,
+      });
+      if (events.length <= MAX_CACHED_EVENTS)
+        await repo.saveRemoteAnswer(
+          db,
+          { node_id: node.id, identifier: item.id, events, answered_at: new Date() },
+          MAX_CACHED_ANSWERS_PER_NODE,
+        );
+    }
     const remoteEvents: RemoteEvent[] = [];
     for (const event of events) {
       const ids = identifiersOf(event);
@@ -373,6 +417,7 @@ export async function traceAcrossNodes(
       lot: parts.lot,
       depth: item.depth,
       answeredBy: by,
+      lastKnownAt,
       events: remoteEvents,
     });
   }
