@@ -211,6 +211,19 @@ describe('rate limits', () => {
     expect((await attempt(t, 'ai-do@example.vn', 'sai-mật-khẩu', '198.51.100.8')).statusCode).toBe(401);
   });
 
+  it('says why in the caller’s language: Vietnamese by default, English by Accept-Language', async () => {
+    const send = (ip: string, headers: Record<string, string> = {}) =>
+      t.app.inject({ url: '/01/09506000134352/10/ABC', remoteAddress: ip, headers });
+    const vi = JSON.parse((await expect429(() => send('192.0.2.90'), 3)).body) as { title: string; detail: string };
+    expect(vi.title).toBe('Quá nhiều yêu cầu, vui lòng thử lại sau');
+    expect(vi.detail).toMatch(/^Quá nhiều yêu cầu; vui lòng thử lại sau \d+ giây$/);
+    const en = await send('192.0.2.90', { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(en.statusCode).toBe(429);
+    const problem = JSON.parse(en.body) as { title: string; detail: string };
+    expect(problem.title).toBe('Too many requests, try again later');
+    expect(problem.detail).toMatch(/^Too many requests; retry after \d+ s$/);
+  });
+
   it('limits capture per API key, independently of other keys on the same address', async () => {
     const a = await apiKeyFor(t, org, ['epcis:capture']);
     const b = await apiKeyFor(t, org, ['epcis:capture']);

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config, RateLimits } from '../config.ts';
 import { AppError } from '../shared/errors.ts';
+import { localeFromAcceptLanguage, t } from '../shared/messages.ts';
 import type { App } from './context.ts';
 
 declare module 'fastify' {
@@ -95,8 +96,10 @@ export function classify(method: string, url: string): RateLimitClass | undefine
   return undefined;
 }
 
-function limited(retryAfter: number, what: string): AppError {
-  return new AppError('rate_limited', `Too many ${what} requests; retry after ${retryAfter} s`, {
+/** The 429 problem, its detail in the caller's language (Accept-Language, Vietnamese by default). */
+function limited(retryAfter: number, request: FastifyRequest): AppError {
+  const locale = localeFromAcceptLanguage(request.headers['accept-language']);
+  return new AppError('rate_limited', t(locale, 'problem.rate_limited.detail', { seconds: retryAfter }), {
     details: { retryAfter },
   });
 }
@@ -131,7 +134,7 @@ export function registerRateLimits(app: App, config: Config, clock: () => number
     const cls = request.routeOptions.config.rateLimitClass;
     if (cls === undefined) return;
     const wait = perIp.get(cls)?.take(request.ip) ?? 0;
-    if (wait > 0) throw limited(wait, cls);
+    if (wait > 0) throw limited(wait, request);
   });
 
   return {
@@ -144,7 +147,7 @@ export function registerRateLimits(app: App, config: Config, clock: () => number
           caller.kind === 'apiKey' ? `k:${caller.apiKeyId}` : caller.kind === 'user' ? `u:${caller.userId}` : null;
         if (key === null) return;
         const wait = perKey.get(cls)?.take(key) ?? 0;
-        if (wait > 0) throw limited(wait, cls);
+        if (wait > 0) throw limited(wait, request);
       });
     },
   };
