@@ -560,14 +560,21 @@ describe('subscribing connector: A’s own EPCIS subscription delivers to B’s 
       ),
     );
     expect(captured.job).toMatchObject({ storedCount: 2 });
-    await drainJobs(A.t);
-    // B's worker captures what its inbox accepted.
-    await drainJobs(B.t);
-    const delivered = await B.t.db
-      .selectFrom('epcis_event')
-      .select(['event_hash', 'channel'])
-      .where('owner_organisation_id', '=', receiverId)
-      .execute();
+    // A's worker delivers (on PostgreSQL a delivery waits until the capture's commit is settled, so it may be
+    // rescheduled a moment later), then B's worker captures what its inbox accepted.
+    const receivedOnB = () =>
+      B.t.db
+        .selectFrom('epcis_event')
+        .select(['event_hash', 'channel'])
+        .where('owner_organisation_id', '=', receiverId)
+        .execute();
+    let delivered = await receivedOnB();
+    for (let round = 0; round < 50 && delivered.length < 2; round++) {
+      await drainJobs(A.t);
+      await drainJobs(B.t);
+      delivered = await receivedOnB();
+      if (delivered.length < 2) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     expect(delivered).toHaveLength(2);
     expect(delivered.every((e) => e.channel === 'connector')).toBe(true);
     const onAHashes = await A.t.db
