@@ -14,8 +14,6 @@ import { databaseKind } from './helpers/database.ts';
  * handle, in a business scope, reaches only that organisation's rows of every protected table.
  */
 const PROTECTED: Record<string, string> = {
-  epcis_event: 'owner_organisation_id',
-  epcis_event_visibility: 'organisation_id',
   capture_job: 'organisation_id',
   stamp_batch: 'organisation_id',
   stamp: 'organisation_id',
@@ -145,25 +143,6 @@ describe(`row-level security (${databaseKind()})`, () => {
     ).rejects.toThrow(/row-level security/);
   });
 
-  it('lets an organisation grant a partner visibility of its own events, never of another’s', async () => {
-    const eventOf = async (org: string) =>
-      (await sql<{ id: string }>`select id from epcis_event where owner_organisation_id = ${org}`.execute(db)).rows[0]!
-        .id;
-    const own = await eventOf(orgA);
-    const foreign = await eventOf(orgB);
-    await asOrg([orgA], () =>
-      sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
-        values (${orgC}, ${own}, now(), now())`.execute(db),
-    );
-    await expect(
-      asOrg([orgA], () =>
-        sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
-          values (${orgC}, ${foreign}, now(), now())`.execute(db),
-      ),
-    ).rejects.toThrow(/row-level security/);
-    await sql`delete from epcis_event_visibility where organisation_id = ${orgC}`.execute(db);
-  });
-
   it('admits no row without a business scope, and every row to the system', async () => {
     for (const table of Object.keys(PROTECTED)) {
       const none = await scoped(NO_SCOPE, () =>
@@ -181,7 +160,7 @@ describe(`row-level security (${databaseKind()})`, () => {
       await sql`reset truyxuat.orgs`.execute(connection);
       // The next statement re-applies the scope (the connection remembers the old one, so reset it explicitly).
       return sql<{ n: string; scope: string | null }>`
-        select (select count(*) from epcis_event)::text as n, current_setting('truyxuat.scope', true) as scope`.execute(
+        select (select count(*) from capture_job)::text as n, current_setting('truyxuat.scope', true) as scope`.execute(
         connection,
       );
     });
@@ -193,10 +172,10 @@ describe(`row-level security (${databaseKind()})`, () => {
       db
         .transaction()
         .execute(async (trx) => {
-          const inside = await sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(trx);
+          const inside = await sql<{ n: string }>`select count(*)::text as n from capture_job`.execute(trx);
           expect(inside.rows[0]!.n).toBe('1');
           const elevated = await asSystem(() =>
-            sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(trx),
+            sql<{ n: string }>`select count(*)::text as n from capture_job`.execute(trx),
           );
           expect(elevated.rows[0]!.n).toBe('2');
           throw new Error('roll back');
@@ -204,10 +183,10 @@ describe(`row-level security (${databaseKind()})`, () => {
         .catch(() => undefined),
     );
     const after = await asOrg([orgB], () =>
-      sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(db),
+      sql<{ n: string }>`select count(*)::text as n from capture_job`.execute(db),
     );
     expect(after.rows[0]!.n).toBe('1');
-    const system = await sql<{ n: string }>`select count(*)::text as n from epcis_event`.execute(db);
+    const system = await sql<{ n: string }>`select count(*)::text as n from capture_job`.execute(db);
     expect(system.rows[0]!.n).toBe('2');
   });
 
@@ -233,7 +212,7 @@ describe(`row-level security (${databaseKind()})`, () => {
     });
     expect(scope).toEqual({ kind: 'org', organisations: [orgC, orgA] });
     const seen = await scoped(scope, () =>
-      sql<{ org: string }>`select owner_organisation_id as org from epcis_event`.execute(db),
+      sql<{ org: string }>`select organisation_id as org from capture_job`.execute(db),
     );
     expect(seen.rows.map((r) => r.org)).toEqual([orgA]);
     expect(await databaseScope(db, { kind: 'anonymous' })).toEqual(NO_SCOPE);

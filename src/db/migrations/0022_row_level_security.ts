@@ -11,9 +11,6 @@ import { sql, type Kysely } from 'kysely';
  */
 /** Table → the policy's condition on an `org` scope (`orgs` = the organisations of the scope). */
 const PROTECTED: Record<string, string> = {
-  epcis_event:
-    'owner_organisation_id = any(truyxuat_rls_orgs()) or via_organisation_id = any(truyxuat_rls_orgs()) or visible_to && truyxuat_rls_orgs()',
-  epcis_event_visibility: 'organisation_id = any(truyxuat_rls_orgs())',
   capture_job: 'organisation_id = any(truyxuat_rls_orgs()) or via_organisation_id = any(truyxuat_rls_orgs())',
   stamp_batch: 'organisation_id = any(truyxuat_rls_orgs())',
   stamp: 'organisation_id = any(truyxuat_rls_orgs())',
@@ -33,7 +30,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     do $$
     begin
-      execute format('grant usage on schema %I to truyxuat_app', current_schema());
+      -- CREATE: a table the role makes is its own; it cannot alter or disable the policies of the owner's tables.
+      execute format('grant usage, create on schema %I to truyxuat_app', current_schema());
       execute format('grant select, insert, update, delete on all tables in schema %I to truyxuat_app', current_schema());
       execute format('grant usage, select, update on all sequences in schema %I to truyxuat_app', current_schema());
       -- Tables and sequences of later migrations (created by the same owner) are granted as they are made.
@@ -57,15 +55,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         then string_to_array(nullif(current_setting('truyxuat.orgs', true), ''), ',')
         else '{}'::text[] end
     $$;
-  `.execute(db);
-  // An organisation grants its trading partners visibility of its own events: it may insert their visibility rows.
-  await sql`
-    create policy epcis_event_visibility_grant on epcis_event_visibility for insert
-      with check (exists (
-        select 1 from epcis_event e
-        where e.id = event_row
-          and (e.owner_organisation_id = any(truyxuat_rls_orgs()) or e.via_organisation_id = any(truyxuat_rls_orgs()))
-      ));
   `.execute(db);
   for (const [table, condition] of Object.entries(PROTECTED)) {
     await sql
