@@ -20,7 +20,9 @@ const time = fc
   .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 0, 1) })
   .map((ms) => new Date(ms).toISOString());
 const offset = fc.constantFrom('+07:00', '+00:00', '-03:30', '+05:45', '-12:00');
-const text = fc.string({ maxLength: 40, unit: 'grapheme' });
+// Text XML 1.0 can carry (capture refuses the rest, tested below).
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const text = fc.string({ maxLength: 40, unit: 'grapheme' }).filter((s) => !NOT_XML.test(s));
 
 const objectEvent = fc.record(
   {
@@ -75,6 +77,29 @@ describe('EPCIS codecs keep the event hash across JSON-LD and XML', () => {
         expect(documentEventHashes(parseEpcisDocument(JSON.stringify(again), 'json'))).toEqual(hashes);
       }),
       runs(500),
+    ));
+});
+
+describe('EPCIS capture refuses text XML cannot carry', () => {
+  it('a control character in any extension value is a finding naming its field', () =>
+    fc.assert(
+      fc.property(
+        objectEvent,
+        fc.string({ maxLength: 10 }),
+        fc.constantFrom('\u0001', '\u0008', '\u000b', '\u001f', '\uffff'),
+        (event, around, control) => {
+          const value = `${around}${control}${around}`;
+          const bad = { ...event, 'ex:grade': { 'ex:value': '1', 'ex:label': value } };
+          try {
+            parseEpcisDocument(JSON.stringify(jsonDocument([bad])), 'json');
+            expect.unreachable('a control character was accepted');
+          } catch (e) {
+            if (!(e instanceof EpcisValidationError)) throw e;
+            expect(e.findings.map((f) => f.field)).toContain('ex:grade.ex:label');
+          }
+        },
+      ),
+      runs(200),
     ));
 });
 

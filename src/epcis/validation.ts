@@ -296,8 +296,35 @@ export function semanticFindings(events: readonly EpcisEvent[], options: Semanti
       if (!STANDARD_EVENT_FIELDS.has(key) && !isNamespacedKey(key))
         add(key, 'user extension fields must be namespaced (prefix:name)');
     }
+    notXmlChars('', e, add);
   });
   return findings;
+}
+
+/**
+ * Characters XML 1.0 cannot carry, even as character references: C0 controls other than tab, line feed and carriage
+ * return, lone surrogates, U+FFFE and U+FFFF. JSON can escape them, but an event holding one could not be given in
+ * EPCIS XML with the same hash, so it is refused whatever its syntax.
+ */
+const NOT_XML_CHAR =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function notXmlChars(at: string, value: unknown, add: (field: string, message: string) => void): void {
+  if (typeof value === 'string') {
+    if (NOT_XML_CHAR.test(value))
+      add(at, 'contains a control character that EPCIS XML cannot carry (only tab, line feed and carriage return)');
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => notXmlChars(`${at}[${i}]`, v, add));
+    return;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const field = at === '' ? key : `${at}.${key}`;
+    if (NOT_XML_CHAR.test(key)) add(field, 'the field name contains a character EPCIS XML cannot carry');
+    notXmlChars(field, v, add);
+  }
 }
 
 function isNamespacedKey(key: string): boolean {

@@ -104,11 +104,25 @@ export function toAppError(error: unknown): AppError {
       break;
   }
   if (error instanceof SyntaxError) return new AppError('validation', `Malformed body: ${error.message}`);
+  // SQLSTATE class 22 (data exception): a value from the request the database cannot hold or compare (a NUL
+  // byte in text, a number beyond its column's range, a date out of range). Values are always bound parameters,
+  // so this is the caller's input, not an injection: answer 400 rather than 500.
+  if (isDataException(error))
+    return new AppError(
+      'validation',
+      'A value in the request cannot be stored or compared (out of range or a NUL byte)',
+    );
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status === 404) return new AppError('not_found', 'Not found');
   if (status === 429) return new AppError('rate_limited', 'Too many requests');
   if (status >= 400 && status < 500) return new AppError('validation', fe.message);
   return new AppError('internal', 'Internal error', { cause: error });
+}
+
+function isDataException(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && typeof severity === 'string';
 }
 
 export async function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown): Promise<void> {
