@@ -331,10 +331,13 @@ describe('insights over a constructed data set', () => {
     expect((await get('/api/insights/measures/trained/organisations', business)).statusCode).toBe(403);
     const own = await get('/api/insights/business', business);
     expect(own.statusCode).toBe(200);
-    expect(own.json()).toMatchObject({ organisation: { id: ids.a }, products: { products: 1 } });
+    // A's product counts as carrying its QR because consumers scanned it; D's was never scanned, linked or stamped.
+    expect(own.json()).toMatchObject({ organisation: { id: ids.a }, products: { products: 1, withQr: 1 } });
     expect(own.json<{ scans: { byDay: { scans: number }[] } }>().scans.byDay).toEqual([{ day: today, scans: 3 }]);
     expect((await get(`/api/insights/business?organisationId=${ids.d}`, business)).statusCode).toBe(404);
-    expect((await get(`/api/insights/business?organisationId=${ids.d}`, province)).statusCode).toBe(200);
+    const ofD = await get(`/api/insights/business?organisationId=${ids.d}`, province);
+    expect(ofD.statusCode).toBe(200);
+    expect(ofD.json()).toMatchObject({ products: { products: 1, withQr: 0, withStamps: 0 } });
   });
 
   it('lets the province change its plan', async () => {

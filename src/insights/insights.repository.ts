@@ -177,14 +177,20 @@ export async function productGroups(db: Kysely<DB>) {
     .execute();
 }
 
-/** Products with a QR (a published resolver link) and with stamps, per organisation. */
+/**
+ * Products with a QR code in use and with stamps, per organisation. A product's QR is in use when its business
+ * published a resolver link for it, ordered stamps for it, or consumers have scanned its code (every registered
+ * product resolves, but only these show the code reached the packaging).
+ */
 export async function productCoverage(db: Kysely<DB>, organisationId?: string) {
   const r = await sql<{ products: string; with_qr: string; with_stamps: string; stamps: string; activated: string }>`
     select
       (select count(*) from product p where p.status = 'active' ${orgFilter('p', organisationId)}) as products,
       (select count(*) from product p where p.status = 'active' ${orgFilter('p', organisationId)}
-        and exists (select 1 from resolver_link l where l.primary_ai = '01' and l.primary_value = p.gtin
-          and l.active)) as with_qr,
+        and (exists (select 1 from resolver_link l where l.primary_ai = '01' and l.primary_value = p.gtin
+            and l.active)
+          or exists (select 1 from stamp_batch b where b.product_id = p.id)
+          or exists (select 1 from scan s where s.gtin = p.gtin))) as with_qr,
       (select count(*) from product p where p.status = 'active' ${orgFilter('p', organisationId)}
         and exists (select 1 from stamp_batch b where b.product_id = p.id)) as with_stamps,
       (select coalesce(sum(quantity), 0) from stamp_batch b where true ${orgFilter('b', organisationId)}) as stamps,
