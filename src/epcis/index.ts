@@ -63,13 +63,21 @@ function decode(body: string | Buffer, maxBytes: number): string {
       'CaptureLimitExceededException',
     );
   if (typeof body === 'string') return body;
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
-  return text;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new EpcisValidationError([{ field: 'body', message: 'not UTF-8 text (binary content)', kind: 'syntax' }]);
+  }
 }
 
-/** Refuses binary input early with a clear finding instead of a parser error deep inside. */
+/**
+ * Refuses binary input early with a clear finding instead of a parser error deep inside: C0 controls in the first
+ * 4 KiB, or many replacement characters there (binary bytes a text decoder met upstream). One U+FFFD is text.
+ */
 function refuseBinary(text: string): void {
-  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text.slice(0, 4096)))
+  const sample = text.slice(0, 4096);
+  const replacements = sample.match(/\ufffd/g)?.length ?? 0;
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(sample) || replacements > Math.max(8, sample.length / 50))
     throw new EpcisValidationError([
       { field: 'body', message: 'not a text document (binary content)', kind: 'syntax' },
     ]);

@@ -61,6 +61,34 @@ ${wrap('<ObjectEvent><eventTime>&lol9;</eventTime></ObjectEvent>')}`;
     expect(refusal('<epcis:EPCISDocument')[0]).toMatchObject({ kind: 'syntax' });
   });
 
+  it('takes a replacement character in a value as text, and invalid UTF-8 bytes as binary', () => {
+    const doc = JSON.stringify({
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { ex: 'https://example.vn/ns/' }],
+      type: 'EPCISDocument',
+      schemaVersion: '2.0',
+      creationDate: '2026-05-01T00:00:00Z',
+      epcisBody: {
+        eventList: [
+          {
+            type: 'ObjectEvent',
+            eventTime: '2026-05-01T01:00:00Z',
+            eventTimeZoneOffset: '+07:00',
+            action: 'OBSERVE',
+            epcList: ['https://id.gs1.org/01/08935001000013/21/A1'],
+            'ex:note': 'nhãn in lỗi: \ufffd',
+          },
+        ],
+      },
+    });
+    expect(parseEpcisDocument(doc, 'json').events).toHaveLength(1);
+    const invalid = Buffer.concat([
+      Buffer.from(doc.slice(0, 40)),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(doc.slice(40)),
+    ]);
+    expect(refusal(invalid, 'json')[0]).toMatchObject({ field: 'body', kind: 'syntax' });
+  });
+
   it('accepts an inert DOCTYPE that declares nothing (as in GS1 examples)', () => {
     const inert = `<?xml version="1.0"?><!DOCTYPE project>${wrap('')}`;
     expect(parseEpcisDocument(inert, 'xml').events).toEqual([]);
