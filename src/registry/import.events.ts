@@ -10,7 +10,7 @@ import { AppError, isAppError } from '../shared/errors.ts';
 import { t, type MessageKey } from '../shared/messages.ts';
 import { actingOrganisation } from './identity.service.ts';
 import { MAX_IMPORT_ROWS, SheetError, csvLine, readSheet, safeCell, type Cell, type Sheet } from './import.sheet.ts';
-import type { ImportMode, RowError } from './import.service.ts';
+import { bilingual, sheetFailure, type ImportMode, type RowError } from './import.service.ts';
 import { isUnitCode } from './registry.rules.ts';
 
 /**
@@ -117,23 +117,6 @@ export interface EventImportReport {
   readonly written: number;
   readonly duplicates: number;
   readonly errors: RowError[];
-}
-
-const bilingual = (key: MessageKey) => ({ vi: t('vi', key), en: t('en', key) });
-
-function sheetFailure(e: SheetError): AppError {
-  const key: MessageKey =
-    e.problem.kind === 'rows'
-      ? 'import.file.rows'
-      : e.problem.kind === 'empty'
-        ? 'import.file.empty'
-        : e.problem.kind === 'type'
-          ? 'import.file.type'
-          : 'import.file.unreadable';
-  const message = e.problem.kind === 'rows' ? `${t('en', key)} (at most ${e.problem.max})` : t('en', key);
-  return new AppError(e.problem.kind === 'type' ? 'unsupported_media_type' : 'validation', message, {
-    fields: [{ field: 'file', message, messageKey: key }],
-  });
 }
 
 /** Header cells → column names: the fixed columns (case-insensitive) and `tx:`/`cbvmda:` key data elements. */

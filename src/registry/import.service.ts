@@ -173,10 +173,12 @@ export interface ImportReport {
   readonly errors: RowError[];
 }
 
-const bilingual = (key: MessageKey) => ({ vi: t('vi', key), en: t('en', key) });
+/** A message in both catalogue languages, as row reports carry it. */
+export const bilingual = (key: MessageKey) => ({ vi: t('vi', key), en: t('en', key) });
 const normaliseHeader = (h: string) => h.replace(/[\s_-]/g, '').toLowerCase();
 
-function sheetFailure(e: SheetError): AppError {
+/** The problem for a file that cannot be read as a sheet (type, size, empty, unreadable). */
+export function sheetFailure(e: SheetError): AppError {
   const key: MessageKey =
     e.problem.kind === 'rows'
       ? 'import.file.rows'
