@@ -7,8 +7,6 @@
  * identifier, link and visibility rows (the physical limit). Target (DESIGN.md §6): ≥ 10,000 events/s and within 3× of COPY.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DB } from '../src/db/schema.ts';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -18,29 +16,7 @@ import { eventHash, parseEpcisDocument } from '../src/epcis/index.ts';
 import { SYSTEM } from '../src/shared/caller.ts';
 import { benchDocument } from './lib/events.ts';
 import { fmt } from './measure.ts';
-import { openBenchDatabase, rawClient } from './lib/postgres.ts';
-
-async function insertBenchOrganisation(db: Kysely<DB>, id: string): Promise<void> {
-  await db
-    .insertInto('organisation')
-    .values({
-      id,
-      name: 'Bench',
-      kind: 'company',
-      name_en: null,
-      tax_code: null,
-      gs1_company_prefix: null,
-      primary_gln: null,
-      address: null,
-      province_code: null,
-      commune_code: null,
-      commune_name: null,
-      contact_name: null,
-      contact_email: null,
-      contact_phone: null,
-    })
-    .execute();
-}
+import { insertBenchOrganisation, openBenchDatabase, rawClient } from './lib/postgres.ts';
 
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);

@@ -17,7 +17,7 @@ import { captureNow } from '../src/epcis/capture.service.ts';
 import { queryEvents } from '../src/epcis/query.service.ts';
 import type { Caller } from '../src/shared/caller.ts';
 import { benchDocument, gtinOf } from './lib/events.ts';
-import { openBenchDatabase } from './lib/postgres.ts';
+import { insertBenchOrganisation, openBenchDatabase } from './lib/postgres.ts';
 import { fmt, option, summarise } from './measure.ts';
 
 function business(organisationId: string): Caller {
@@ -46,27 +46,7 @@ export default async function run(args: string[]): Promise<void> {
     );
     const orgApp = randomUUID();
     const orgOwner = randomUUID();
-    for (const id of [orgApp, orgOwner]) {
-      await database.db
-        .insertInto('organisation')
-        .values({
-          id,
-          name: 'Bench',
-          kind: 'company',
-          name_en: null,
-          tax_code: null,
-          gs1_company_prefix: null,
-          primary_gln: null,
-          address: null,
-          province_code: null,
-          commune_code: null,
-          commune_name: null,
-          contact_name: null,
-          contact_email: null,
-          contact_phone: null,
-        })
-        .execute();
-    }
+    for (const id of [orgApp, orgOwner]) await insertBenchOrganisation(database.db, id);
     const inScope = <T>(org: string, work: () => Promise<T>) =>
       runInScope({ scope: { kind: 'org', organisations: [org] } }, work);
     const sides = [
