@@ -118,7 +118,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         defaultSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
+        // 'wasm-unsafe-eval' lets the back-office compile its own WebAssembly (the bundled barcode decoder for
+        // cameras in browsers without BarcodeDetector); it allows no JavaScript eval.
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         connectSrc: ["'self'"],
         frameAncestors: ["'self'"],
         formAction: ["'self'"],

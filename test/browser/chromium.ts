@@ -4,7 +4,12 @@ import { chromium, type Browser } from 'playwright-core';
 /** Debian's Chromium (no browser is downloaded at install); CI installs it, a developer installs `chromium`. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchChromium(): Promise<Browser> {
+export interface LaunchOptions {
+  /** More command-line switches, after the usual ones (for example a fake camera for the scanner test). */
+  readonly args?: readonly string[];
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   return chromium.launch({
@@ -19,6 +24,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.args ?? []),
     ],
   });
 }

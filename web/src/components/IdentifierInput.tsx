@@ -1,7 +1,8 @@
 import { CameraOutlined } from '@ant-design/icons';
-import { Button, Input, Modal, Space, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { Button, Input, Space, Typography } from 'antd';
+import { useRef, useState } from 'react';
 import { useI18n } from '../i18n/index.tsx';
+import { cameraAvailable, CameraScanner } from './CameraScanner.tsx';
 
 /** What a scanned or typed GS1 code says, reduced to what the screens pick by. */
 export interface ScannedIdentifier {
@@ -69,14 +70,15 @@ interface Props {
   readonly want?: Want;
   readonly id?: string;
   readonly 'aria-label'?: string;
+  readonly placeholder?: string;
 }
 
 /**
  * One field for every GS1 identifier: typed by hand, typed by a keyboard-wedge scanner (Digital Link URL, or an
- * element string with GS separators and an AIM prefix), or read with the camera where the browser has a
- * BarcodeDetector. Works inside an antd Form.Item (value/onChange).
+ * element string with GS separators and an AIM prefix), or read with the camera wherever the browser can open one
+ * (its BarcodeDetector, else the bundled ZXing decoder). Works inside an antd Form.Item (value/onChange).
  */
-export function IdentifierInput({ value, onChange, want = 'any', id, ...rest }: Props) {
+export function IdentifierInput({ value, onChange, want = 'any', id, placeholder, ...rest }: Props) {
   const { t } = useI18n();
   const [text, setText] = useState(value?.text ?? '');
   const [problem, setProblem] = useState<string>();
@@ -123,13 +125,14 @@ export function IdentifierInput({ value, onChange, want = 'any', id, ...rest }: 
         <Input
           id={id}
           aria-label={rest['aria-label']}
+          placeholder={placeholder}
           value={text}
           autoComplete="off"
           spellCheck={false}
           onChange={(e) => interpret(e.target.value)}
           status={problem ? 'warning' : undefined}
         />
-        {'BarcodeDetector' in window && (
+        {cameraAvailable() && (
           <Button icon={<CameraOutlined />} onClick={() => setCamera(true)} aria-label={t('identifier.camera')} />
         )}
       </Space.Compact>
@@ -152,64 +155,5 @@ export function IdentifierInput({ value, onChange, want = 'any', id, ...rest }: 
         />
       )}
     </>
-  );
-}
-
-interface Detector {
-  detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]>;
-}
-
-/** The camera, read a few times a second by the browser's BarcodeDetector (Chrome on Android, Safari 17+). */
-function CameraScanner({ onScan, onClose }: { onScan: (code: string) => void; onClose: () => void }) {
-  const { t } = useI18n();
-  const video = useRef<HTMLVideoElement>(null);
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    let stream: MediaStream | undefined;
-    let timer: number | undefined;
-    let stopped = false;
-    const Ctor = (window as unknown as { BarcodeDetector: new (o: { formats: string[] }) => Detector }).BarcodeDetector;
-    const detector = new Ctor({ formats: ['qr_code', 'data_matrix', 'code_128', 'ean_13', 'ean_8'] });
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: 'environment' } })
-      .then(async (s) => {
-        stream = s;
-        if (stopped || !video.current) return;
-        video.current.srcObject = s;
-        await video.current.play();
-        const tick = async () => {
-          if (stopped || !video.current) return;
-          try {
-            const found = await detector.detect(video.current);
-            if (found[0]) {
-              onScan(found[0].rawValue);
-              return;
-            }
-          } catch {
-            // A frame that could not be read: try the next one.
-          }
-          timer = window.setTimeout(() => void tick(), 250);
-        };
-        void tick();
-      })
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      stream?.getTracks().forEach((track) => track.stop());
-    };
-  }, [onScan]);
-
-  return (
-    <Modal open title={t('identifier.camera')} onCancel={onClose} footer={null} destroyOnHidden>
-      {error ? (
-        <Typography.Text type="danger" role="alert">
-          {t('identifier.cameraError', { reason: error })}
-        </Typography.Text>
-      ) : (
-        <video ref={video} muted playsInline style={{ width: '100%' }} aria-label={t('identifier.camera')} />
-      )}
-    </Modal>
   );
 }

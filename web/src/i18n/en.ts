@@ -3,6 +3,8 @@ import { authoringEn } from './authoring.ts';
 import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
 import { registrationEn } from './registration.ts';
+import { scannerEn } from './scanner.ts';
+import { mapEn } from './map.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English messages: every Vietnamese key, checked by the type. */
@@ -12,6 +14,8 @@ export const en: Record<MessageKey, string> = {
   ...insightsEn,
   ...authoringEn,
   ...federationEn,
+  ...scannerEn,
+  ...mapEn,
   'app.name': 'truyxuat',
   'app.tagline': 'Product traceability for Huế',
   'app.skipToContent': 'Skip to main content',

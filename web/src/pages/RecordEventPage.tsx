@@ -15,10 +15,12 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { query } from '../api.ts';
 import { EmptyState, Loading, ProblemAlert } from '../components/feedback.tsx';
+import { IdentifierInput, type ScannedIdentifier } from '../components/IdentifierInput.tsx';
+import { findOwnStamp } from '../components/stamp-lookup.ts';
 import {
   buildEvent,
   GENERIC_PROFILE,
@@ -183,6 +185,9 @@ function GuidedEventForm({
   const local = useLocalText();
   const kdeLabel = useKdeLabel();
   const { shape, cte } = guided;
+  const [scanned, setScanned] = useState<ScannedIdentifier>();
+  const [scanNote, setScanNote] = useState<{ type: 'success' | 'warning' | 'info'; text: string }>();
+  const scanGeneration = useRef(0);
 
   const units = guided.units.length > 0 ? guided.units : ['KGM', 'TNE', 'GRM', 'LTR', 'H87'];
   const defaultUnit =
@@ -293,12 +298,66 @@ function GuidedEventForm({
     }
   };
 
+  /**
+   * A scanned (or typed) code fills the form: a GLN (AI 414) picks the location, a lot code (GTIN + lot) the lot,
+   * and a stamp (GTIN + serial, its QR code's Digital Link) the lot the stamp was activated for.
+   */
+  const pick = async (code: ScannedIdentifier | undefined) => {
+    setScanned(code);
+    const mine = ++scanGeneration.current;
+    setScanNote(undefined);
+    if (!code) return;
+    const notes: string[] = [];
+    if (code.gln) {
+      const location = locations.find((l) => l.gln === code.gln);
+      if (!location) {
+        setScanNote({ type: 'warning', text: t('scanner.unknownLocation', { gln: code.gln }) });
+        return;
+      }
+      form.setFieldsValue({ locationId: location.id });
+      notes.push(t('scanner.pickedLocation', { name: location.name }));
+    }
+    if (code.gtin && code.gtin !== product.gtin) {
+      setScanNote({ type: 'warning', text: t('scanner.otherProduct', { gtin: code.gtin }) });
+      return;
+    }
+    let lot = code.lot;
+    if (!lot && code.gtin && code.serial) {
+      setScanNote({ type: 'info', text: t('scanner.lookingUpStamp') });
+      const found = await findOwnStamp(code.gtin, code.serial).catch(() => undefined);
+      if (mine !== scanGeneration.current) return;
+      if (!found || !found.stamp.lot) {
+        const key = found ? 'scanner.stampNoLot' : 'scanner.stampNotFound';
+        setScanNote({ type: 'warning', text: t(key, { serial: code.serial }) });
+        return;
+      }
+      lot = found.stamp.lot;
+    }
+    if (lot) {
+      form.setFieldsValue(shape === 'transformation' ? { inputLot: lot } : { lot });
+      notes.push(t('scanner.pickedLot', { lot }));
+    }
+    setScanNote(
+      notes.length > 0
+        ? { type: 'success', text: notes.join(' ') }
+        : { type: 'warning', text: t('scanner.nothingToPick') },
+    );
+  };
+
   const required = (field: string) => [{ required: true, message: t('record.requiredField', { field }) }];
   const requirementText = (r: string | null) => (r === 'recommended' ? t('record.recommended') : undefined);
 
   return (
     <Form<Answers> form={form} layout="vertical" name="record" onFinish={(v) => void submit(v)} scrollToFirstError>
       {problem && <Alert type="error" showIcon role="alert" title={problem} style={{ marginBottom: 16 }} />}
+      <Form.Item label={t('scanner.field')} htmlFor="record-scan" extra={t('scanner.fieldHelp')}>
+        <IdentifierInput id="record-scan" value={scanned} onChange={(code) => void pick(code)} />
+        {scanNote && (
+          <div data-testid="scan-note" role="status" style={{ marginTop: 8 }}>
+            <Alert type={scanNote.type} showIcon title={scanNote.text} />
+          </div>
+        )}
+      </Form.Item>
       <Space wrap style={{ width: '100%' }} styles={{ item: { minWidth: 220, flex: 1 } }}>
         <Form.Item name="eventTime" label={t('record.eventTime')} rules={required(t('record.eventTime'))}>
           <DatePicker showTime={{ format: 'HH:mm' }} format="DD/MM/YYYY HH:mm" style={{ width: '100%' }} />

@@ -3,6 +3,7 @@ import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { query } from '../api.ts';
+import { IdentifierInput, type ScannedIdentifier } from '../components/IdentifierInput.tsx';
 import { lotPath } from '../components/lot-link.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { buildEvent, GENERIC_PROFILE, guidedForm, localTimeWithOffset, offsetOf } from '../events/form-model.ts';
@@ -143,6 +144,38 @@ function ConfirmReceipt({
   );
 }
 
+/** The lot's GTIN and lot number from a shipment's lot identifier (`https://id.gs1.org/01/{gtin}/10/{lot}`). */
+function lotKey(identifier: string): { gtin: string; lot: string } | undefined {
+  const m = /\/01\/(\d{14})\/10\/([^/?#]+)/.exec(identifier);
+  return m ? { gtin: m[1]!, lot: decodeURIComponent(m[2]!) } : undefined;
+}
+
+/** Scanning the lot code on goods that arrived opens the receipt of the shipment of that lot waiting for it. */
+function ReceiveByScanning({ waiting, onFound }: { waiting: Shipment[]; onFound: (shipment: Shipment) => void }) {
+  const { t } = useI18n();
+  const [scanned, setScanned] = useState<ScannedIdentifier>();
+  const [note, setNote] = useState<string>();
+  const look = (code: ScannedIdentifier | undefined) => {
+    setScanned(code);
+    setNote(undefined);
+    if (!code?.gtin || !code.lot) return;
+    const shipment = waiting.find((s) => {
+      const key = lotKey(s.lot);
+      return key !== undefined && key.gtin === code.gtin && key.lot === code.lot;
+    });
+    if (shipment) onFound(shipment);
+    else setNote(t('scanner.noShipment', { lot: code.lot }));
+  };
+  return (
+    <Form layout="vertical" style={{ maxWidth: 560 }}>
+      <Form.Item label={t('scanner.receive')} htmlFor="receive-scan" extra={t('scanner.receiveHelp')}>
+        <IdentifierInput id="receive-scan" want="lot" value={scanned} onChange={look} />
+        {note && <Alert type="warning" showIcon title={note} role="status" style={{ marginTop: 8 }} />}
+      </Form.Item>
+    </Form>
+  );
+}
+
 export function ShipmentsPage() {
   const { t } = useI18n();
   const { me, province, can } = useSession();
@@ -220,6 +253,12 @@ export function ShipmentsPage() {
         {t('shipments.title')}
       </Typography.Title>
       {shipments.error && <ProblemAlert error={shipments.error} onRetry={shipments.reload} />}
+      {!province && can('epcis:capture') && (
+        <ReceiveByScanning
+          waiting={incoming.filter((s) => s.status === 'unconfirmed')}
+          onFound={(s) => setConfirming(s)}
+        />
+      )}
       {province ? (
         table(incoming, 'in')
       ) : (

@@ -1,7 +1,10 @@
 import {
+  Alert,
   App,
   Button,
+  Card,
   Checkbox,
+  Descriptions,
   Form,
   Input,
   InputNumber,
@@ -14,10 +17,12 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api, query } from '../api.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
+import { IdentifierInput, type ScannedIdentifier } from '../components/IdentifierInput.tsx';
+import { findOwnStamp, type StampRow } from '../components/stamp-lookup.ts';
 import { useResource } from '../hooks.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
@@ -113,6 +118,32 @@ function ActivateStamps({ batch, onClose, onDone }: { batch: StampBatch; onClose
   const [form] = Form.useForm<{ lot: string } & Range>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [scanned, setScanned] = useState<ScannedIdentifier>();
+  const [scanNote, setScanNote] = useState<string>();
+  const scanGeneration = useRef(0);
+  /** A lot code (GTIN + lot) of this batch's product, or a stamp already bound to a lot, fills in the lot. */
+  const pick = async (code: ScannedIdentifier | undefined) => {
+    setScanned(code);
+    setScanNote(undefined);
+    const mine = ++scanGeneration.current;
+    if (!code) return;
+    if (code.gtin && code.gtin !== batch.gtin) {
+      setScanNote(t('scanner.otherProduct', { gtin: code.gtin }));
+      return;
+    }
+    let lot = code.lot;
+    if (!lot && code.gtin && code.serial) {
+      const found = await findOwnStamp(code.gtin, code.serial).catch(() => undefined);
+      if (mine !== scanGeneration.current) return;
+      lot = found?.stamp.lot ?? undefined;
+      if (!lot) {
+        setScanNote(t(found ? 'scanner.stampNoLot' : 'scanner.stampNotFound', { serial: code.serial }));
+        return;
+      }
+    }
+    if (lot) form.setFieldsValue({ lot });
+    else setScanNote(t('scanner.nothingToPick'));
+  };
   const submit = async (values: { lot: string } & Range) => {
     setBusy(true);
     setError(undefined);
@@ -148,6 +179,10 @@ function ActivateStamps({ batch, onClose, onDone }: { batch: StampBatch; onClose
         initialValues={{ lot: batch.lot ?? '' }}
         onFinish={(v) => void submit(v)}
       >
+        <Form.Item label={t('scanner.activateScan')} htmlFor="activate-scan" extra={t('scanner.activateScanHelp')}>
+          <IdentifierInput id="activate-scan" value={scanned} onChange={(code) => void pick(code)} />
+          {scanNote && <Alert type="warning" showIcon title={scanNote} role="status" style={{ marginTop: 8 }} />}
+        </Form.Item>
         <Form.Item
           name="lot"
           label={t('stamps.lot')}
@@ -158,6 +193,52 @@ function ActivateStamps({ batch, onClose, onDone }: { batch: StampBatch; onClose
         <RangeFields batch={batch} />
       </Form>
     </Modal>
+  );
+}
+
+/** Scanning (or pasting) a stamp's QR code shows where it comes from: its batch, place in it, state and lot. */
+function LookUpStamp() {
+  const { t } = useI18n();
+  const [scanned, setScanned] = useState<ScannedIdentifier>();
+  const [result, setResult] = useState<{ stamp: StampRow; batch: StampBatch } | string>();
+  const generation = useRef(0);
+  const look = async (code: ScannedIdentifier | undefined) => {
+    setScanned(code);
+    setResult(undefined);
+    const mine = ++generation.current;
+    if (!code?.gtin || !code.serial) return;
+    const found = await findOwnStamp(code.gtin, code.serial).catch((e: unknown) =>
+      e instanceof Error ? e.message : String(e),
+    );
+    if (mine !== generation.current) return;
+    setResult(found ?? t('scanner.stampNotFound', { serial: code.serial }));
+  };
+  return (
+    <Card size="small" title={t('scanner.lookup')} style={{ marginBottom: 16 }}>
+      <Form layout="vertical">
+        <Form.Item label={t('identifier.serial')} htmlFor="stamp-lookup" extra={t('scanner.lookupHelp')}>
+          <IdentifierInput id="stamp-lookup" want="serial" value={scanned} onChange={(code) => void look(code)} />
+        </Form.Item>
+      </Form>
+      {typeof result === 'string' && <Alert type="warning" showIcon title={result} role="status" />}
+      {result && typeof result !== 'string' && (
+        <Descriptions size="small" column={1} bordered data-testid="stamp-found">
+          <Descriptions.Item label={t('scanner.stamp.batch')}>
+            {result.batch.productName} · {dayjs(result.batch.createdAt).format('DD/MM/YYYY')}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('scanner.stamp.sequence')}>
+            {result.stamp.sequence} / {result.batch.quantity}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('scanner.stamp.state')}>
+            <Tag color={{ issued: undefined, activated: 'green', scanned: 'blue', void: 'red' }[result.stamp.state]}>
+              {t(`scanner.state.${result.stamp.state}`)}
+            </Tag>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('scanner.stamp.lot')}>{result.stamp.lot ?? t('stamps.noLot')}</Descriptions.Item>
+          <Descriptions.Item label={t('scanner.stamp.scans')}>{result.stamp.scanCount}</Descriptions.Item>
+        </Descriptions>
+      )}
+    </Card>
   );
 }
 
@@ -333,6 +414,7 @@ export function StampsPage() {
         )}
       </div>
       {batches.error && <ProblemAlert error={batches.error} onRetry={batches.reload} />}
+      {(batches.data?.items.length ?? 0) > 0 && <LookUpStamp />}
       <Table<StampBatch>
         rowKey="id"
         loading={batches.loading}
