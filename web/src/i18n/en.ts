@@ -4,7 +4,6 @@ import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
 import { registrationEn } from './registration.ts';
 import { scannerEn } from './scanner.ts';
-import { mapEn } from './map.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English messages: every Vietnamese key, checked by the type. */
@@ -15,7 +14,6 @@ export const en: Record<MessageKey, string> = {
   ...authoringEn,
   ...federationEn,
   ...scannerEn,
-  ...mapEn,
   'app.name': 'truyxuat',
   'app.tagline': 'Product traceability for Huế',
   'app.skipToContent': 'Skip to main content',

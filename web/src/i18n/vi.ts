@@ -4,7 +4,6 @@ import { insightsVi } from './insights.ts';
 import { screensVi } from './screens.ts';
 import { registrationVi } from './registration.ts';
 import { scannerVi } from './scanner.ts';
-import { mapVi } from './map.ts';
 
 /** The back-office's Vietnamese messages (the default language). Keys are `screen.thing`; `{name}` is a placeholder. */
 export const vi = {
@@ -14,7 +13,6 @@ export const vi = {
   ...authoringVi,
   ...federationVi,
   ...scannerVi,
-  ...mapVi,
   'app.name': 'truyxuat',
   'app.tagline': 'Truy xuất nguồn gốc thành phố Huế',
   'app.skipToContent': 'Bỏ qua, đến nội dung chính',
