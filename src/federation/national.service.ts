@@ -432,6 +432,9 @@ export async function runNationalSyncJob(_payload: unknown, context: JobContext)
     platform: configuredPortal(config.nationalPortal),
     clock: systemClock,
     publicUrl: config.publicUrl,
+    // Renewed before every send, and one send (a token request and a PUT) lasts at most two portal timeouts: a
+    // lease of three lets a restarted worker take over from a killed one within a minute instead of five.
+    leaseMs: 3 * config.nationalPortal.timeoutMs,
   });
   const now = Date.now();
   const interval = now + config.nationalSyncIntervalSeconds * 1000;

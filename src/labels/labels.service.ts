@@ -378,13 +378,15 @@ export async function activateStamps(
     const serials = await repo.activateRange(trx, batch.id, range.from, range.to, lot, now);
     if (options.recordEvent ?? true) await recordCommissioning(trx, batch, serials, lot, now);
     await refreshBatchState(trx, batch);
-    await recordAudit(trx, caller, {
-      action: 'labels.stamps.activate',
-      objectType: 'stamp_batch',
-      objectId: batch.id,
-      organisationId: found.organisation_id,
-      change: { lot, range, serials },
-    });
+    // Sending the same activation again changes nothing, and leaves no second audit entry (as no second event).
+    if (serials.length > 0)
+      await recordAudit(trx, caller, {
+        action: 'labels.stamps.activate',
+        objectType: 'stamp_batch',
+        objectId: batch.id,
+        organisationId: found.organisation_id,
+        change: { lot, range, serials },
+      });
     return serials.length;
   });
   return { activated, batch: await getStampBatch(db, caller, batchId) };

@@ -25,8 +25,10 @@ const DETAIL_MAX = 500;
 const BLOCKED_RECHECK_MS = 30 * 60_000;
 const clip = (s: string | null | undefined): string | null => (s ? s.slice(0, DETAIL_MAX) : null);
 /**
- * How long a worker's hold on a platform's outbox lasts without renewal (renewed before every send). Wall-clock time,
- * not the sync's clock: it guards against two real workers, whatever time the sync simulates.
+ * How long a worker's hold on a platform's outbox lasts without renewal (renewed before every send), unless the caller
+ * names a lease (`leaseMs`). Wall-clock time, not the sync's clock: it guards against two real workers, whatever time
+ * the sync simulates. It is also how long a killed worker's hold blocks the restarted one, so the job passes a lease
+ * derived from the portal's timeout (see `runNationalSyncJob`).
  */
 export const NATIONAL_LEASE_MS = 5 * 60_000;
 
@@ -166,9 +168,9 @@ export interface PassResult {
 const BUSY: PassResult = { sent: 0, failed: 0, retried: 0, waiting: 0, pausedUntil: null, more: false, busy: true };
 
 /** Takes or renews the platform's lease for `owner` (wall-clock time). */
-function holdLease(db: Kysely<DB>, platform: string, owner: string): Promise<boolean> {
+function holdLease(db: Kysely<DB>, platform: string, owner: string, leaseMs = NATIONAL_LEASE_MS): Promise<boolean> {
   const now = new Date();
-  return repo.claimPlatformLease(db, platform, owner, now, new Date(now.getTime() + NATIONAL_LEASE_MS));
+  return repo.claimPlatformLease(db, platform, owner, now, new Date(now.getTime() + leaseMs));
 }
 
 /**
@@ -179,10 +181,17 @@ function holdLease(db: Kysely<DB>, platform: string, owner: string): Promise<boo
  */
 export async function runNationalSyncPass(
   db: Kysely<DB>,
-  options: { platform: NationalPlatform; clock: Clock; publicUrl: string; limit?: number; lease?: string },
+  options: {
+    platform: NationalPlatform;
+    clock: Clock;
+    publicUrl: string;
+    limit?: number;
+    lease?: string;
+    leaseMs?: number;
+  },
 ): Promise<PassResult> {
   const owner = options.lease ?? randomUUID();
-  if (!(await holdLease(db, options.platform.id, owner))) return BUSY;
+  if (!(await holdLease(db, options.platform.id, owner, options.leaseMs))) return BUSY;
   try {
     return await passUnderLease(db, options, owner);
   } finally {
@@ -192,7 +201,7 @@ export async function runNationalSyncPass(
 
 async function passUnderLease(
   db: Kysely<DB>,
-  options: { platform: NationalPlatform; clock: Clock; publicUrl: string; limit?: number },
+  options: { platform: NationalPlatform; clock: Clock; publicUrl: string; limit?: number; leaseMs?: number },
   owner: string,
 ): Promise<PassResult> {
   const platformId = options.platform.id;
@@ -276,7 +285,7 @@ async function passUnderLease(
     }
 
     // Still ours? A worker that stalled past its lease leaves the rest to the one that took over.
-    if (!(await holdLease(db, platformId, owner)))
+    if (!(await holdLease(db, platformId, owner, options.leaseMs)))
       return { sent, failed, retried, waiting, pausedUntil: null, more: true, busy: true };
     const attempt = row.attempts + 1;
     const outcome = await options.platform.send(candidate.record);
@@ -435,11 +444,11 @@ async function applyOutcome(
 /** Collects, then runs passes until nothing more is due now or the platform pauses. For the job and for tests. */
 export async function syncNational(
   db: Kysely<DB>,
-  options: { platform: NationalPlatform; clock: Clock; publicUrl: string; maxPasses?: number },
+  options: { platform: NationalPlatform; clock: Clock; publicUrl: string; maxPasses?: number; leaseMs?: number },
 ): Promise<{ collected: CollectResult; passes: PassResult[]; busy: boolean }> {
   // The lease covers collecting too: two workers never queue the same record twice or send it twice.
   const owner = randomUUID();
-  if (!(await holdLease(db, options.platform.id, owner)))
+  if (!(await holdLease(db, options.platform.id, owner, options.leaseMs)))
     return { collected: { queued: 0, invalid: 0, unchanged: 0 }, passes: [], busy: true };
   try {
     const collected = await collectNationalRecords(db, {
