@@ -91,6 +91,8 @@ describe(`scoped connections (${databaseKind()})`, () => {
   it.runIf(databaseKind() === 'postgres')(
     'keeps warm connections per scope: alternating anonymous and system reads stop switching settings',
     async () => {
+      // Counted on the real client (no stand-in): the original method is put back and always called with its `this`.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       const original = pg.Client.prototype.query;
       let switches = 0;
       pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
