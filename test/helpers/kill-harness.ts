@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/database.ts';
 
 /**
  * Runs the real `truyxuat` command (`serve`, `worker`) as a child process that a test can kill with SIGKILL at any
@@ -121,4 +125,58 @@ export async function scratchDatabase(url: string, name: string): Promise<{ url:
       }
     },
   };
+}
+
+/** Where the children of a kill test keep their data: a scratch PostgreSQL database or an embedded data folder. */
+export interface KillTarget {
+  /** The environment of every child (DATABASE_URL or TRUYXUAT_DATA). */
+  readonly env: Record<string, string>;
+  /** Set on PostgreSQL: the server runs no worker there, so `startServing` starts a `truyxuat worker` too. */
+  readonly postgres: boolean;
+  /** The database opened by the test itself, while no child runs (the embedded database serves one process). */
+  openDirect(): Promise<Database>;
+  /** Drops the scratch database or removes the data folder. */
+  remove(): Promise<void>;
+}
+
+/** A fresh target: on TEST_DATABASE_URL's server when it is set, else an embedded data folder in the temp dir. */
+export async function killTarget(prefix: string): Promise<KillTarget> {
+  const postgresUrl = process.env.TEST_DATABASE_URL;
+  if (postgresUrl) {
+    const scratch = await scratchDatabase(postgresUrl, `${prefix}_${randomBytes(4).toString('hex')}`);
+    return {
+      env: { DATABASE_URL: scratch.url },
+      postgres: true,
+      openDirect: () => openDatabase({ url: scratch.url, poolSize: 2 }),
+      remove: () => scratch.drop(),
+    };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `truyxuat-${prefix}-`));
+  return {
+    env: { DATABASE_URL: '', TRUYXUAT_DATA: dataDir },
+    postgres: false,
+    openDirect: () => openDatabase({ dataDir }),
+    remove: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** `truyxuat serve`, and on PostgreSQL a separate `truyxuat worker`; `all` lists both for killing. */
+export async function startServing(
+  target: KillTarget,
+  extra: Record<string, string> = {},
+): Promise<{ server: ChildServer; all: ChildServer[] }> {
+  const env = { ...target.env, ...extra };
+  const server = await spawnTruyxuat(['serve'], env);
+  const all = [server];
+  if (target.postgres) all.push(await spawnTruyxuat(['worker'], env, /worker (\S+) is running/));
+  return { server, all };
+}
+
+/** Polls `check` until it returns true (every 100 ms, at most `seconds`), else throws naming `what`. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, what: string, seconds = 120): Promise<void> {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting until ${what}`);
 }
