@@ -466,34 +466,41 @@ export async function acknowledgeRecall(
   if (own === undefined || !acks.some((a) => a.organisation_id === own))
     throw new AppError('forbidden', 'Only an affected organisation acknowledges a recall');
   if (recall.status === 'closed') throw new AppError('conflict', 'The recall is closed');
-  await db
-    .updateTable('recall_organisation')
-    .set((eb) => ({
-      acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(new Date())),
-      acknowledged_by:
-        caller.kind === 'user'
-          ? `user:${caller.userId}`
-          : caller.kind === 'apiKey'
-            ? `apiKey:${caller.apiKeyId}`
-            : null,
-      note: input.note?.trim() || null,
-    }))
-    .where('recall_id', '=', id)
-    .where('organisation_id', '=', own)
-    .execute();
-  const waiting = await db
-    .selectFrom('recall_organisation')
-    .select('organisation_id')
-    .where('recall_id', '=', id)
-    .where('acknowledged_at', 'is', null)
-    .executeTakeFirst();
-  if (!waiting) await recordStep(db, id, 'acknowledged');
-  await recordAudit(db, caller, {
-    action: 'trace.recall.acknowledge',
-    objectType: 'recall',
-    objectId: id,
-    organisationId: own,
-  });
+  // The acknowledgement, the step it may complete and its audit entry commit together: a crash never leaves an
+  // acknowledgement without its audit entry, or the last acknowledgement without the recall's `acknowledged` step.
+  // The recall's row lock orders concurrent acknowledgements, so the last one sees the others and records the step.
+  const write = async (trx: Transaction<DB>) => {
+    await lockRecall(trx, id);
+    await trx
+      .updateTable('recall_organisation')
+      .set((eb) => ({
+        acknowledged_at: eb.fn.coalesce('acknowledged_at', eb.val(new Date())),
+        acknowledged_by:
+          caller.kind === 'user'
+            ? `user:${caller.userId}`
+            : caller.kind === 'apiKey'
+              ? `apiKey:${caller.apiKeyId}`
+              : null,
+        note: input.note?.trim() || null,
+      }))
+      .where('recall_id', '=', id)
+      .where('organisation_id', '=', own)
+      .execute();
+    const waiting = await trx
+      .selectFrom('recall_organisation')
+      .select('organisation_id')
+      .where('recall_id', '=', id)
+      .where('acknowledged_at', 'is', null)
+      .executeTakeFirst();
+    if (!waiting) await recordStep(trx, id, 'acknowledged');
+    await recordAudit(trx, caller, {
+      action: 'trace.recall.acknowledge',
+      objectType: 'recall',
+      objectId: id,
+      organisationId: own,
+    });
+  };
+  await inTransaction(db, write);
   return getRecall(db, caller, id);
 }
 
