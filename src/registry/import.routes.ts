@@ -79,17 +79,27 @@ export function importRoutes(app: App, ctx: AppContext): void {
           tags,
           summary: `The ${format.toUpperCase()} template of an import: column names, one example row`,
           params: EntityParams,
+          querystring: Type.Object({
+            kind: Type.Optional(
+              Type.Union([Type.Literal('observation'), Type.Literal('transformation'), Type.Literal('aggregation')], {
+                description: 'events: observation (one row, one event; default), transformation or aggregation',
+              }),
+            ),
+          }),
           response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...ERROR_RESPONSES },
         },
       },
       async (request, reply) =>
         reply
           .type(MIME[format])
-          .header('content-disposition', `attachment; filename="truyxuat-${request.params.entity}.${format}"`)
+          .header(
+            'content-disposition',
+            `attachment; filename="truyxuat-${request.params.entity}${request.query.kind ? `-${request.query.kind}` : ''}.${format}"`,
+          )
           .header('x-content-type-options', 'nosniff')
           .send(
             request.params.entity === 'events'
-              ? await eventTemplate(format)
+              ? await eventTemplate(format, request.query.kind)
               : await importTemplate(request.params.entity, format),
           ),
     );
