@@ -335,6 +335,123 @@ describe('the province decides', () => {
   });
 });
 
+describe('a rejected applicant resubmits', () => {
+  async function rejected(reason: string) {
+    const body = application();
+    const { organisationId } = (await register(body)).json<{ organisationId: string }>();
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/api/registrations/${organisationId}/reject`,
+      headers: province.headers,
+      payload: { reason },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    return { body, organisationId, applicant: await signIn(body.contactEmail, body.password) };
+  }
+
+  it('corrects the application on the same account: pending again, the province sees it, the rejection kept', async () => {
+    const reason = 'Tên cơ sở không khớp với giấy đăng ký';
+    const { body, organisationId, applicant } = await rejected(reason);
+    const own = await t.app.inject({ url: '/api/registrations/own', headers: { cookie: applicant.cookie } });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toMatchObject({ organisationId, name: body.name, decision: 'rejected', reason, rounds: [] });
+
+    const { password: _password, ...fields } = body;
+    const corrected = { ...fields, name: `${body.name} (sửa)`, address: '2 Đinh Tiên Hoàng' };
+    const r = await t.app.inject({
+      method: 'PUT',
+      url: '/api/registrations/own',
+      headers: applicant.headers,
+      payload: corrected,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({ organisationId, status: 'pending' });
+
+    // Same session, same organisation: waiting again, with nothing else allowed.
+    const me = (await t.app.inject({ url: '/api/auth/me', headers: { cookie: applicant.cookie } })).json();
+    expect(me).toMatchObject({
+      organisationStatus: 'pending',
+      organisationName: corrected.name,
+      permissions: [],
+      registration: { decidedAt: null, reason: null },
+    });
+    const pending = await t.app.inject({
+      url: '/api/registrations?state=pending&limit=500',
+      headers: province.headers,
+    });
+    const item = pending
+      .json<{ items: { organisationId: string; name: string; address: string; rounds: { reason: string }[] }[] }>()
+      .items.find((i) => i.organisationId === organisationId);
+    expect(item).toMatchObject({ name: corrected.name, address: corrected.address });
+    expect(item!.rounds).toEqual([expect.objectContaining({ round: 1, decision: 'rejected', reason })]);
+    const told = await t.db
+      .selectFrom('notification')
+      .select(['title_key', 'params'])
+      .where('organisation_id', 'is', null)
+      .where('kind', '=', 'registration.submitted')
+      .where('title_key', '=', 'registration.resubmitted')
+      .execute();
+    expect(told).toContainEqual({ title_key: 'registration.resubmitted', params: { name: corrected.name } });
+    const audit = await t.db
+      .selectFrom('audit_entry')
+      .select('action')
+      .where('object_id', '=', organisationId)
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'registry.registration.submit',
+      'registry.registration.reject',
+      'registry.registration.resubmit',
+    ]);
+
+    // A second resubmission while pending is refused; the province approves the corrected application.
+    const again = await t.app.inject({
+      method: 'PUT',
+      url: '/api/registrations/own',
+      headers: applicant.headers,
+      payload: corrected,
+    });
+    expect(again.statusCode).toBe(409);
+    const approve = await t.app.inject({
+      method: 'POST',
+      url: `/api/registrations/${organisationId}/approve`,
+      headers: province.headers,
+    });
+    expect(approve.statusCode, approve.body).toBe(200);
+    const history = (
+      await t.app.inject({ url: '/api/registrations/own', headers: { cookie: applicant.cookie } })
+    ).json();
+    expect(history).toMatchObject({ decision: 'approved', rounds: [{ round: 1, decision: 'rejected', reason }] });
+  });
+
+  it('names bad fields, and lets only the rejected organisation’s administrator resubmit', async () => {
+    const { body, applicant } = await rejected('Thiếu xã/phường');
+    const { password: _password, ...fields } = body;
+    const bad = await t.app.inject({
+      method: 'PUT',
+      url: '/api/registrations/own',
+      headers: { ...applicant.headers, 'accept-language': 'vi' },
+      payload: { ...fields, communeName: ' ', taxCode: '1234567890' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(
+      bad
+        .json<{ errors: { field: string }[] }>()
+        .errors.map((e) => e.field)
+        .sort(),
+    ).toEqual(['communeName', 'taxCode']);
+    const active = await t.app.inject({
+      method: 'PUT',
+      url: '/api/registrations/own',
+      headers: business.headers,
+      payload: fields,
+    });
+    expect(active.statusCode).toBe(409);
+    const anonymous = await t.app.inject({ method: 'PUT', url: '/api/registrations/own', payload: fields });
+    expect([401, 403]).toContain(anonymous.statusCode);
+  });
+});
+
 describe('rate limit', () => {
   it('limits sign-ups per client address like sign-in', async () => {
     const limited = await startTestApp({

@@ -1,4 +1,5 @@
 import type { EpcisTables } from '../epcis/epcis.tables.ts';
+import type { EventPhotoTables } from '../epcis/event-photo.tables.ts';
 import type { JobTables } from '../jobs/job.tables.ts';
 import type { PortalTables } from '../portal/portal.tables.ts';
 import type { LabelsTables } from '../labels/labels.tables.ts';
@@ -30,4 +31,5 @@ export type DB = IdentityTables &
   InsightsTables &
   NationalTables &
   ConnectorTables &
-  AuditTables;
+  AuditTables &
+  EventPhotoTables;

@@ -101,6 +101,17 @@ export interface OrganisationRegistrationTable {
   decided_by: string | null;
 }
 
+/** An earlier, decided round of a self-registration that the applicant corrected and resubmitted (migration 0027). */
+export interface OrganisationRegistrationRoundTable {
+  organisation_id: string;
+  round: number;
+  submitted_at: Timestamp;
+  decision: 'approved' | 'rejected';
+  reason: string | null;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+}
+
 export interface IdentityTables {
   organisation: OrganisationTable;
   app_user: AppUserTable;
@@ -108,4 +119,5 @@ export interface IdentityTables {
   api_key: ApiKeyTable;
   delegation: DelegationTable;
   organisation_registration: OrganisationRegistrationTable;
+  organisation_registration_round: OrganisationRegistrationRoundTable;
 }

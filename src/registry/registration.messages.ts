@@ -12,6 +12,8 @@ export const registrationVi = {
   'registration.submitted': 'Đơn đăng ký mới cần duyệt: {name}',
   'registration.approved': 'Đăng ký của {name} đã được Sở duyệt: có thể bắt đầu sử dụng hệ thống',
   'registration.rejected': 'Đăng ký của {name} không được duyệt: {reason}',
+  'registration.resubmitted': 'Đơn đăng ký đã sửa, gửi lại cần duyệt: {name}',
+  'registration.resubmit.notRejected': 'Chỉ đơn đăng ký bị từ chối mới sửa và gửi lại được',
 } as const;
 
 export const registrationEn: Record<keyof typeof registrationVi, string> = {
@@ -27,4 +29,6 @@ export const registrationEn: Record<keyof typeof registrationVi, string> = {
   'registration.submitted': 'New registration to review: {name}',
   'registration.approved': 'The registration of {name} was approved by the province: you can start using the system',
   'registration.rejected': 'The registration of {name} was not approved: {reason}',
+  'registration.resubmitted': 'Corrected registration submitted again, to review: {name}',
+  'registration.resubmit.notRejected': 'Only a rejected registration can be corrected and submitted again',
 };

@@ -36,6 +36,57 @@ export async function decideRegistration(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Starts a new round of a rejected registration: the decided round goes to `organisation_registration_round` (the
+ * history keeps every rejection), and the application is undecided again with a new submission time. False when
+ * the registration is not (or no longer) rejected.
+ */
+export async function reopenRegistration(db: Kysely<DB>, organisationId: string, submittedAt: Date): Promise<boolean> {
+  const current = await db
+    .selectFrom('organisation_registration')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('decision', '=', 'rejected')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) return false;
+  const last = await db
+    .selectFrom('organisation_registration_round')
+    .select((eb) => eb.fn.max<number>('round').as('n'))
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  await db
+    .insertInto('organisation_registration_round')
+    .values({
+      organisation_id: organisationId,
+      round: Number(last?.n ?? 0) + 1,
+      submitted_at: current.submitted_at,
+      decision: 'rejected',
+      reason: current.reason,
+      decided_at: current.decided_at,
+      decided_by: current.decided_by,
+    })
+    .execute();
+  await db
+    .updateTable('organisation_registration')
+    .set({ submitted_at: submittedAt, decision: null, reason: null, decided_at: null, decided_by: null })
+    .where('organisation_id', '=', organisationId)
+    .execute();
+  return true;
+}
+
+/** The earlier, decided rounds of the organisations' registrations, oldest first. */
+export async function listRounds(db: Kysely<DB>, organisationIds: readonly string[]) {
+  if (organisationIds.length === 0) return [];
+  return db
+    .selectFrom('organisation_registration_round')
+    .selectAll()
+    .where('organisation_id', 'in', organisationIds)
+    .orderBy('organisation_id')
+    .orderBy('round')
+    .execute();
+}
+
 export type RegistrationState = 'pending' | 'approved' | 'rejected';
 
 /** Registrations with their organisation and applicant, newest first; `pending` = not decided yet. */

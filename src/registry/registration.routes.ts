@@ -26,7 +26,30 @@ const RegistrationView = Type.Object({
   decision: Nullable(Type.String()),
   reason: Nullable(Type.String()),
   decidedAt: Nullable(DateTime),
+  rounds: Type.Array(
+    Type.Object({
+      round: Type.Integer(),
+      submittedAt: DateTime,
+      decision: Type.String(),
+      reason: Nullable(Type.String()),
+      decidedAt: Nullable(DateTime),
+    }),
+  ),
 });
+
+/** The organisation fields of the sign-up form (the account's login and password are given once, at sign-up). */
+const ApplicationFields = {
+  name: Type.String({ minLength: 1, maxLength: 500 }),
+  kind: Type.String({ maxLength: 40 }),
+  taxCode: Type.String({ maxLength: 20 }),
+  provinceCode: Type.Optional(Type.String({ maxLength: 2 })),
+  communeCode: Type.Optional(Type.String({ maxLength: 10 })),
+  communeName: Type.String({ maxLength: 500 }),
+  address: Type.Optional(Type.String({ maxLength: 500 })),
+  contactName: Type.String({ maxLength: 200 }),
+  contactEmail: Type.Optional(Type.String({ maxLength: 200 })),
+  contactPhone: Type.Optional(Type.String({ maxLength: 20 })),
+};
 
 const Decided = Type.Object({ organisationId: Type.String(), status: Type.String() });
 
@@ -44,16 +67,7 @@ export const registrationRoutes: RoutePlugin = async (app, { ctx }) => {
         tags: ['organisations'],
         summary: 'Sign a business up: a pending organisation and its first administrator, until the province approves',
         body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 500 }),
-          kind: Type.String({ maxLength: 40 }),
-          taxCode: Type.String({ maxLength: 20 }),
-          provinceCode: Type.Optional(Type.String({ maxLength: 2 })),
-          communeCode: Type.Optional(Type.String({ maxLength: 10 })),
-          communeName: Type.String({ maxLength: 500 }),
-          address: Type.Optional(Type.String({ maxLength: 500 })),
-          contactName: Type.String({ maxLength: 200 }),
-          contactEmail: Type.Optional(Type.String({ maxLength: 200 })),
-          contactPhone: Type.Optional(Type.String({ maxLength: 20 })),
+          ...ApplicationFields,
           password: Type.String({ maxLength: 256 }),
           locale: Type.Optional(Type.Union([Type.Literal('vi'), Type.Literal('en')])),
         }),
@@ -67,6 +81,35 @@ export const registrationRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (request, reply) =>
       reply.status(201).send(await registration.submitRegistration(db, request.body, { ip: request.ip })),
+  );
+
+  app.get(
+    '/registrations/own',
+    {
+      schema: {
+        tags: ['organisations'],
+        summary: 'The signed-in applicant’s own application, its decision and its earlier rounds',
+        response: { 200: RegistrationView, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => registration.ownApplication(db, request.caller),
+  );
+
+  app.put(
+    '/registrations/own',
+    {
+      schema: {
+        tags: ['organisations'],
+        summary:
+          'A rejected applicant corrects its application and submits it again: pending again, the rejection kept',
+        body: Type.Object(ApplicationFields),
+        response: {
+          200: Type.Object({ organisationId: Type.String(), status: Type.Literal('pending') }),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) => registration.resubmitRegistration(db, request.caller, request.body, { ip: request.ip }),
   );
 
   app.get(

@@ -190,6 +190,32 @@ export interface RegistrationView {
   readonly decision: 'approved' | 'rejected' | null;
   readonly reason: string | null;
   readonly decidedAt: Date | null;
+  /** Earlier rounds the applicant corrected and resubmitted after a rejection, oldest first. */
+  readonly rounds: RegistrationRound[];
+}
+
+export interface RegistrationRound {
+  readonly round: number;
+  readonly submittedAt: Date;
+  readonly decision: 'approved' | 'rejected';
+  readonly reason: string | null;
+  readonly decidedAt: Date | null;
+}
+
+async function roundsOf(db: Kysely<DB>, organisationIds: readonly string[]): Promise<Map<string, RegistrationRound[]>> {
+  const byOrganisation = new Map<string, RegistrationRound[]>();
+  for (const r of await repo.listRounds(db, organisationIds)) {
+    const list = byOrganisation.get(r.organisation_id) ?? [];
+    list.push({
+      round: r.round,
+      submittedAt: r.submitted_at,
+      decision: r.decision,
+      reason: r.reason,
+      decidedAt: r.decided_at,
+    });
+    byOrganisation.set(r.organisation_id, list);
+  }
+  return byOrganisation;
 }
 
 function requireProvince(caller: Caller, permission: 'province:read' | 'province:write'): void {
@@ -205,6 +231,10 @@ export async function listRegistrations(
 ): Promise<{ items: RegistrationView[]; total: number }> {
   requireProvince(caller, 'province:read');
   const result = await repo.listRegistrations(db, query);
+  const rounds = await roundsOf(
+    db,
+    result.items.map((r) => r.id),
+  );
   return {
     total: result.total,
     items: result.items.map((r) => ({
@@ -230,6 +260,7 @@ export async function listRegistrations(
       decision: r.decision,
       reason: r.reason,
       decidedAt: r.decided_at,
+      rounds: rounds.get(r.id) ?? [],
     })),
   };
 }
@@ -316,4 +347,134 @@ export async function ownStanding(
       ? { submittedAt: registration.submitted_at, decidedAt: registration.decided_at, reason: registration.reason }
       : null,
   };
+}
+
+/** What an applicant may correct when resubmitting: the organisation's record, not the account it signs in with. */
+export type ResubmissionInput = Omit<RegistrationInput, 'password' | 'locale'>;
+
+/** The application of the caller's own organisation while it is pending or rejected (for the correction form). */
+export async function ownApplication(db: Kysely<DB>, caller: Caller): Promise<RegistrationView> {
+  const own = callerOrganisation(caller);
+  if (caller.kind !== 'user' || own === undefined) throw new AppError('forbidden', 'Only the applicant reads this');
+  const organisation = await organisationRepo.findOrganisation(db, own);
+  const registration = await repo.findRegistration(db, own);
+  const applicant = registration ? await identityRepo.findUser(db, registration.applicant_user_id) : undefined;
+  if (!organisation || !registration || !applicant) throw notFound('Registration');
+  const rounds = await roundsOf(db, [own]);
+  return {
+    organisationId: organisation.id,
+    name: organisation.name,
+    kind: organisation.kind,
+    taxCode: organisation.tax_code,
+    provinceCode: organisation.province_code,
+    communeCode: organisation.commune_code,
+    communeName: organisation.commune_name,
+    address: organisation.address,
+    contactName: organisation.contact_name,
+    contactEmail: organisation.contact_email,
+    contactPhone: organisation.contact_phone,
+    status: organisation.status as Organisation['status'],
+    applicant: {
+      id: applicant.id,
+      displayName: applicant.display_name,
+      email: applicant.email,
+      phone: applicant.phone,
+    },
+    submittedAt: registration.submitted_at,
+    decision: registration.decision,
+    reason: registration.reason,
+    decidedAt: registration.decided_at,
+    rounds: rounds.get(own) ?? [],
+  };
+}
+
+/**
+ * A rejected applicant corrects its organisation's record and submits it again: the same organisation and account,
+ * the application back to `pending` with a new submission time, the rejected round kept in the history
+ * (`organisation_registration_round`), and the province notified as for a new application. Only an administrator
+ * of the rejected organisation may do it; anything else than a rejected application answers 409.
+ */
+export async function resubmitRegistration(
+  db: Kysely<DB>,
+  caller: Caller,
+  input: ResubmissionInput,
+  client: { ip?: string | undefined } = {},
+  now = new Date(),
+): Promise<{ organisationId: string; status: 'pending' }> {
+  const own = callerOrganisation(caller);
+  if (caller.kind !== 'user' || own === undefined || caller.role !== 'org_admin')
+    throw new AppError('forbidden', 'Only the applicant’s administrator resubmits');
+  const problems = new FieldProblems();
+  if (!SELF_KINDS.has(input.kind)) problems.add('kind', 'registration.kind.notAllowed');
+  if (cleanText(input.taxCode) === null) problems.add('taxCode', 'registration.taxCode.required');
+  if (cleanText(input.communeName) === null) problems.add('communeName', 'registration.commune.required');
+  const communeCode = cleanText(input.communeCode);
+  if (communeCode !== null && !/^\d{5}$/.test(communeCode)) problems.add('communeCode', 'registration.commune.code');
+  if (cleanText(input.contactName) === null) problems.add('contactName', 'registration.contact.required');
+  const fields: FieldError[] = [];
+  let row: ReturnType<typeof validateOrganisation> | undefined;
+  try {
+    row = validateOrganisation({
+      name: input.name,
+      kind: SELF_KINDS.has(input.kind) ? input.kind : 'other',
+      taxCode: input.taxCode,
+      provinceCode: input.provinceCode ?? HUE_PROVINCE_CODE,
+      communeCode,
+      communeName: input.communeName,
+      address: input.address,
+      contactName: input.contactName,
+      contactEmail: input.contactEmail,
+      contactPhone: input.contactPhone,
+      status: 'pending',
+    });
+  } catch (e) {
+    const seen = new Set(problems.list.map((p) => p.field));
+    fields.push(...fieldsOf(e).filter((f) => !seen.has(f.field)));
+  }
+  const all = [...problems.list, ...fields];
+  if (all.length > 0 || row === undefined)
+    throw new AppError('validation', all.map((f) => `${f.field}: ${f.message}`).join('; '), { fields: all });
+
+  await inTransaction(db, async (trx) => {
+    const organisation = await organisationRepo.findOrganisation(trx, own);
+    if (!organisation) throw notFound('Registration');
+    if (organisation.status !== 'rejected' || !(await repo.reopenRegistration(trx, own, now)))
+      throw new AppError('conflict', 'Only a rejected registration can be resubmitted', {
+        fields: [{ field: 'organisationId', message: 'not rejected', messageKey: 'registration.resubmit.notRejected' }],
+      });
+    try {
+      // Only the fields of the sign-up form: what the province may have added (GS1 prefix, GLN …) stays.
+      const {
+        name_en: _nameEn,
+        gs1_company_prefix: _prefix,
+        primary_gln: _gln,
+        uses_barcodes: _barcodes,
+        ...form
+      } = row;
+      await organisationRepo.updateOrganisation(trx, own, { ...form, status: 'pending' });
+    } catch (e) {
+      mapOrganisationConflict(e);
+    }
+    await notify(trx, {
+      organisationId: null,
+      kind: 'registration.submitted',
+      titleKey: 'registration.resubmitted',
+      params: { name: row.name },
+      link: '/app/organisations',
+      payload: { organisationId: own },
+    });
+    await recordAudit(
+      trx,
+      caller,
+      {
+        action: 'registry.registration.resubmit',
+        objectType: 'organisation',
+        objectId: own,
+        organisationId: own,
+        change: { ...row, ...(client.ip ? { ip: client.ip } : {}) },
+      },
+      now,
+    );
+  });
+  return { organisationId: own, status: 'pending' };
 }

@@ -16,8 +16,17 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string | undefined;
   readonly fields: readonly FieldProblem[];
+  /** The problem document's `report` member when it has one (an import's row-by-row report), as sent. */
+  readonly report: unknown;
 
-  constructor(status: number, code: string, title: string, detail?: string, fields: readonly FieldProblem[] = []) {
+  constructor(
+    status: number,
+    code: string,
+    title: string,
+    detail?: string,
+    fields: readonly FieldProblem[] = [],
+    report?: unknown,
+  ) {
     super(detail ?? title);
     this.name = 'ApiError';
     this.status = status;
@@ -25,6 +34,7 @@ export class ApiError extends Error {
     this.title = title;
     this.detail = detail;
     this.fields = fields;
+    this.report = report;
   }
 
   /** True when the request never reached the server (offline, DNS, connection reset). */
@@ -95,6 +105,7 @@ async function problemOf(response: Response): Promise<ApiError> {
         title?: string;
         detail?: string;
         errors?: { field?: string; message?: string }[];
+        report?: unknown;
       };
       const fields = (doc.errors ?? []).map((e) => ({ field: e.field ?? '', message: e.message ?? '' }));
       return new ApiError(
@@ -103,6 +114,7 @@ async function problemOf(response: Response): Promise<ApiError> {
         doc.title ?? response.statusText,
         doc.detail,
         fields,
+        doc.report,
       );
     } catch {
       // Not a problem document after all: fall through to the status line.

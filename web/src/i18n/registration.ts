@@ -57,6 +57,14 @@ export const registrationVi = {
   'registration.review.rejected': 'Đã từ chối đăng ký của {name}.',
   'registration.forbidden.title': 'Chỉ dành cho Sở',
   'registration.forbidden.text': 'Trang quản lý tổ chức chỉ dành cho cán bộ Sở Khoa học và Công nghệ.',
+  'registration.resubmit.open': 'Sửa hồ sơ và gửi lại',
+  'registration.resubmit.title': 'Sửa hồ sơ đăng ký',
+  'registration.resubmit.intro':
+    'Sửa những gì Sở nêu trong lý do rồi gửi lại. Tài khoản đăng nhập giữ nguyên; hồ sơ trở lại trạng thái chờ duyệt.',
+  'registration.resubmit.submit': 'Gửi lại để Sở duyệt',
+  'registration.resubmit.cancel': 'Để sau',
+  'registration.history.title': 'Các lần xét trước',
+  'registration.history.item': 'Lần {round}, gửi {submitted}: bị từ chối ngày {decided}. Lý do: {reason}',
   'common.status.rejected': 'Bị từ chối',
 } as const;
 
@@ -116,5 +124,13 @@ export const registrationEn: Record<keyof typeof registrationVi, string> = {
   'registration.forbidden.title': 'For the province only',
   'registration.forbidden.text':
     'Managing organisations is reserved for the staff of the Department of Science and Technology.',
+  'registration.resubmit.open': 'Correct and submit again',
+  'registration.resubmit.title': 'Correct the application',
+  'registration.resubmit.intro':
+    'Correct what the province’s reason names, then submit again. The sign-in account stays the same; the application waits for approval again.',
+  'registration.resubmit.submit': 'Submit again for approval',
+  'registration.resubmit.cancel': 'Later',
+  'registration.history.title': 'Earlier reviews',
+  'registration.history.item': 'Round {round}, submitted {submitted}: rejected on {decided}. Reason: {reason}',
   'common.status.rejected': 'Rejected',
 };

@@ -1,12 +1,13 @@
-import { Button, Card, Form, Input, Select, Space, Typography } from 'antd';
+import { Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
 import { ProblemAlert } from '../components/feedback.tsx';
-import { useI18n, type Language } from '../i18n/index.tsx';
+import { LanguageSelect } from '../components/LanguageSelect.tsx';
+import { useI18n } from '../i18n/index.tsx';
 
 export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
-  const { t, language, setLanguage } = useI18n();
+  const { t } = useI18n();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -31,16 +32,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
             <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
               {t('signIn.title')}
             </Typography.Title>
-            <Select<Language>
-              size="small"
-              value={language}
-              onChange={setLanguage}
-              aria-label={t('app.language')}
-              options={[
-                { value: 'vi', label: t('app.language.vi') },
-                { value: 'en', label: t('app.language.en') },
-              ]}
-            />
+            <LanguageSelect />
           </Space>
           <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
             <strong>{t('app.name')}</strong> — {t('signIn.intro')}
