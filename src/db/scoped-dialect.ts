@@ -99,12 +99,27 @@ interface Idle {
   readonly since: number;
 }
 
-const IDLE_MS = 1_000;
+interface Waiter {
+  readonly key: string;
+  readonly resolve: (client: PgClient) => void;
+  readonly reject: (error: unknown) => void;
+  /** Times a later waiter of the released connection's scope was served first. */
+  bypassed: number;
+}
 
-/** Idle connections by the settings they carry, one set per `pg` pool, shared by every handle on it. */
+const IDLE_MS = 1_000;
+/** A waiter of another scope is passed over at most this often before it gets the next connection. */
+const MAX_BYPASS = 2;
+
+/**
+ * Idle connections by the settings they carry, one set per `pg` pool, shared by every handle on it. When the pool
+ * is exhausted, work waits here rather than in `pg`'s queue, so a released connection goes to a waiter of its own
+ * scope first (a waiter of another scope is passed over at most twice).
+ */
 class IdleLists {
   readonly #pool: PgPool;
   readonly #byKey = new Map<string, Idle[]>();
+  readonly #waiters: Waiter[] = [];
   #count = 0;
   #sweeper: NodeJS.Timeout | undefined;
   #ending = false;
@@ -113,9 +128,8 @@ class IdleLists {
     this.#pool = pool;
   }
 
-  /** Statistics for tests: connections held per settings key. */
-  get held(): number {
-    return this.#count;
+  get #room(): boolean {
+    return this.#pool.idleCount > 0 || this.#pool.totalCount < (this.#pool.options?.max ?? 10);
   }
 
   async take(key: string): Promise<PgClient> {
@@ -126,9 +140,8 @@ class IdleLists {
       own.client.release(true);
       return this.take(key);
     }
-    const pool = this.#pool;
-    const room = pool.idleCount > 0 || pool.totalCount < (pool.options?.max ?? 10);
-    if (!room && this.#count > 0) {
+    if (this.#room || this.#ending) return this.#pool.connect();
+    if (this.#count > 0) {
       // The pool is full and every free connection sits on another scope's list: take the longest-idle one.
       let oldest: Idle[] | undefined;
       for (const list of this.#byKey.values()) {
@@ -140,12 +153,26 @@ class IdleLists {
       client.release(true);
       return this.take(key);
     }
-    return pool.connect();
+    return new Promise<PgClient>((resolve, reject) => this.#waiters.push({ key, resolve, reject, bypassed: 0 }));
   }
 
   give(client: PgClient, key: string | undefined, discard = false): void {
     if (discard || stateOf(client).broken) {
       client.release(true);
+      this.#serveFromPool();
+      return;
+    }
+    if (this.#waiters.length > 0) {
+      const oldest = this.#waiters[0]!;
+      let chosen = 0;
+      if (key !== undefined && oldest.key !== key && oldest.bypassed < MAX_BYPASS) {
+        const same = this.#waiters.findIndex((w) => w.key === key);
+        if (same > 0) {
+          chosen = same;
+          oldest.bypassed += 1;
+        }
+      }
+      this.#waiters.splice(chosen, 1)[0]!.resolve(client);
       return;
     }
     if (key === undefined || this.#ending || this.#pool.waitingCount > 0) {
@@ -157,6 +184,12 @@ class IdleLists {
     list.push({ client, since: Date.now() });
     this.#count += 1;
     this.#sweeper ??= setInterval(() => this.#sweep(), IDLE_MS).unref();
+  }
+
+  /** A discarded connection left room in the pool: the oldest waiter gets a new one. */
+  #serveFromPool(): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) this.#pool.connect().then(waiter.resolve, waiter.reject);
   }
 
   /** Hands connections idle for longer than a second back to the pool (which closes them after its own timeout). */
@@ -176,6 +209,7 @@ class IdleLists {
 
   async end(): Promise<void> {
     this.#ending = true;
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error('the database pool is closing'));
     clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     for (const list of this.#byKey.values()) for (const idle of list.splice(0)) idle.client.release();
