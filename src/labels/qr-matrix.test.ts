@@ -17,6 +17,21 @@ describe('QR module matrices', () => {
     }
   });
 
+  it('take the mask the encoder itself would choose, for every symbol size from version 1 to 10', () => {
+    for (let length = 1; length <= 270; length += 7) {
+      const text = `https://truyxuat.hue.gov.vn/01/08938505974019/21/${'AB3xZ9-_'.repeat(40)}`.slice(0, length);
+      const reference = QRCode.create([{ data: Buffer.from(text), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+      const matrix = qrMatrix(text);
+      expect(matrix.size, text).toBe(reference.modules.size);
+      const dark: number[] = [];
+      for (let r = 0; r < matrix.size; r++)
+        for (let c = 0; c < matrix.size; c++) if (isDark(matrix, r, c)) dark.push(r * matrix.size + c);
+      const expected: number[] = [];
+      reference.modules.data.forEach((v, i) => v && expected.push(i));
+      expect(dark, `${text} (mask ${reference.maskPattern})`).toEqual(expected);
+    }
+  });
+
   it('grow with the data at error correction level M (version 5 for a 64-character Digital Link)', () => {
     expect(qrMatrix(URI).size).toBe(37);
     expect(qrMatrix(URI.slice(0, 62)).size).toBe(33);
