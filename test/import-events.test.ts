@@ -370,6 +370,10 @@ describe('importing transformations and pallets from a sheet', () => {
     const again = await upload([A_HEADER, ...pallet].join('\n'), 'pallet.csv', '', maker);
     expect(again.json<Report>()).toMatchObject({ written: 0, duplicates: 1 });
     expect(await events('AggregationEvent')).toHaveLength(1);
+
+    const unpacked = await upload(`${A_HEADER}\n${PALLET},DELETE,2026-06-25 09:00,${PLANT},,,,,,`, 'd.csv', '', maker);
+    expect(unpacked.statusCode, unpacked.body).toBe(200);
+    expect((await events('AggregationEvent')).map((e) => e.document.action).sort()).toEqual(['ADD', 'DELETE']);
   });
 
   it('refuses a bad pallet row by row, and a sheet mixing the two layouts', async () => {

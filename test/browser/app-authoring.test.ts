@@ -114,6 +114,30 @@ describe('authoring screens', { timeout: 240_000 }, () => {
     await upload([header, row('SEN-IMP-1', '350'), row('SEN-IMP-2', '420')].join('\n'));
     await page.getByText('Đã nhập 2 dòng: ghi 2 sự kiện mới, 0 sự kiện đã có từ trước.').waitFor();
     expect(await imported()).toBe(2);
+
+    // Drying the two harvest lots is one production batch: the transformation template, two rows, one event.
+    await page.getByRole('radio', { name: 'Chế biến (nguyên liệu → thành phẩm)' }).check();
+    await page.getByText(/Các dòng cùng transformationID là một mẻ/).waitFor();
+    const [batchDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Mẫu CSV/ }).click(),
+    ]);
+    const batchHeader = (await fs.readFile(await batchDownload.path(), 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')[0]!;
+    expect(batchHeader.split(',').slice(0, 2)).toEqual(['transformationID', 'role']);
+    const batchRow = (role: string, lot: string, quantity: string, bestBefore: string) =>
+      ['SK-1', role, '', '2026-06-12 08:00', '', gtin, lot, quantity, 'KGM', gln, '', '', bestBefore].join(',');
+    await upload(
+      [
+        batchHeader,
+        batchRow('input', 'SEN-IMP-1', '350', ''),
+        batchRow('input', 'SEN-IMP-2', '420', ''),
+        batchRow('output', 'SEN-KHO-1', '500', '2027-06-12'),
+      ].join('\n'),
+    );
+    await page.getByText('Đã nhập 3 dòng: ghi 1 sự kiện mới, 0 sự kiện đã có từ trước.').waitFor();
+    expect(await imported()).toBe(3);
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { federationEn } from './federation.ts';
 import { authoringEn } from './authoring.ts';
+import { importEn } from './import.ts';
 import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
 import { registrationEn } from './registration.ts';
@@ -12,6 +13,7 @@ export const en: Record<MessageKey, string> = {
   ...registrationEn,
   ...insightsEn,
   ...authoringEn,
+  ...importEn,
   ...federationEn,
   ...scannerEn,
   'app.name': 'truyxuat',

@@ -1,5 +1,6 @@
 import { federationVi } from './federation.ts';
 import { authoringVi } from './authoring.ts';
+import { importVi } from './import.ts';
 import { insightsVi } from './insights.ts';
 import { screensVi } from './screens.ts';
 import { registrationVi } from './registration.ts';
@@ -11,6 +12,7 @@ export const vi = {
   ...registrationVi,
   ...insightsVi,
   ...authoringVi,
+  ...importVi,
   ...federationVi,
   ...scannerVi,
   'app.name': 'truyxuat',

@@ -23,10 +23,16 @@ interface Report {
 
 type Outcome = { kind: 'done'; report: Report } | { kind: 'refused'; report: Report };
 
+/** The templates the server offers: one per kind of sheet; an upload is recognised by its columns. */
+const SHEET_KINDS = ['observation', 'transformation', 'aggregation'] as const;
+type SheetKind = (typeof SHEET_KINDS)[number];
+const templateUrl = (kind: SheetKind, format: 'xlsx' | 'csv') =>
+  `/api/import/events/template.${format}${kind === 'observation' ? '' : `?kind=${kind}`}`;
+
 /**
- * Bulk import of events: the business downloads the template, fills it and uploads it; the server captures every
- * row through EPCIS capture (all or nothing by default) and answers a row-by-row report, shown here in the
- * interface language.
+ * Bulk import of events: the business chooses a template (observations of lots, production batches, pallets),
+ * downloads it, fills it and uploads it; the server captures every event through EPCIS capture (all or nothing by
+ * default) and answers a row-by-row report, shown here in the interface language.
  */
 export function ImportPage() {
   const { t, language } = useI18n();
@@ -34,6 +40,7 @@ export function ImportPage() {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File>();
   const [mode, setMode] = useState<'all-or-nothing' | 'valid-rows-only'>('all-or-nothing');
+  const [sheetKind, setSheetKind] = useState<SheetKind>('observation');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
   const [error, setError] = useState<unknown>();
@@ -95,13 +102,25 @@ export function ImportPage() {
       </Typography.Title>
       <Typography.Paragraph>{t('import.intro')}</Typography.Paragraph>
       <Card size="small" title={t('import.templates')} style={{ marginBottom: 16 }}>
-        <Space wrap>
-          <Button icon={<DownloadOutlined />} href="/api/import/events/template.xlsx" download>
-            {t('import.templateXlsx')}
-          </Button>
-          <Button icon={<DownloadOutlined />} href="/api/import/events/template.csv" download>
-            {t('import.templateCsv')}
-          </Button>
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          <Typography.Text id="import-kind-label">{t('import.kind')}</Typography.Text>
+          <Radio.Group
+            aria-labelledby="import-kind-label"
+            value={sheetKind}
+            onChange={(e) => setSheetKind(e.target.value as SheetKind)}
+            options={SHEET_KINDS.map((kind) => ({ value: kind, label: t(`import.kind.${kind}`) }))}
+          />
+          <Typography.Text type="secondary">
+            {t(`import.kind.${sheetKind}.help`)} {t('import.kind.detected')}
+          </Typography.Text>
+          <Space wrap>
+            <Button icon={<DownloadOutlined />} href={templateUrl(sheetKind, 'xlsx')} download>
+              {t('import.templateXlsx')}
+            </Button>
+            <Button icon={<DownloadOutlined />} href={templateUrl(sheetKind, 'csv')} download>
+              {t('import.templateCsv')}
+            </Button>
+          </Space>
         </Space>
       </Card>
       <Card size="small" style={{ marginBottom: 16 }}>
