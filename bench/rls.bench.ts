@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- rls [--docs 6] [--size 1000] [--queries 300]`
  *
- * What row-level security (migration 0022) costs a business caller, measured in one process on one schema:
+ * What row-level security (migrations 0022 and 0026: capture jobs, then the events, their EPC index and visibility
+ * rows) costs a business caller, measured in one process on one schema:
  * the application's handle (SET ROLE truyxuat_app, the caller's organisation scope, policies evaluated) against a
  * handle that stays the owner (a superuser: no policy evaluated). Capture (1,000-event documents through
  * `captureNow`) and two EPCIS queries (`MATCH_epc`, a one-hour `eventTime` window), alternated in rounds so that

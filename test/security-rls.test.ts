@@ -10,10 +10,15 @@ import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } fro
 import { databaseKind } from './helpers/database.ts';
 
 /**
- * Row-level security (migration 0022) on its own, below the services: raw SQL through the application's database
- * handle, in a business scope, reaches only that organisation's rows of every protected table.
+ * Row-level security (migrations 0022 and 0026) on its own, below the services: raw SQL through the application's
+ * database handle, in a business scope, reaches only that organisation's rows of every protected table.
  */
 const PROTECTED: Record<string, string> = {
+  epcis_event: 'owner_organisation_id',
+  epcis_event_visibility: 'organisation_id',
+  lot_edge: 'owner_organisation_id',
+  epcis_named_query: 'organisation_id',
+  epcis_subscription: 'organisation_id',
   capture_job: 'organisation_id',
   stamp_batch: 'organisation_id',
   stamp: 'organisation_id',
@@ -49,6 +54,19 @@ async function seed(organisationId: string, gtin: string): Promise<void> {
     returning id`.execute(db);
   await sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
     values (${organisationId}, ${rows[0]!.id}, now(), now())`.execute(db);
+  await sql`insert into epcis_event_epc (event_row, role, epc, is_class, gtin)
+    values (${rows[0]!.id}, 'epc', ${`urn:epc:class:lgtin:${gtin}.LOT1`}, true, ${gtin})`.execute(db);
+  await sql`insert into lot_edge (event_row, kind, from_node, to_node, owner_organisation_id, visible_to)
+    values (${rows[0]!.id}, 'commissioning', ${`urn:epc:class:lgtin:${gtin}.LOT1`}, ${`urn:epc:class:lgtin:${gtin}.LOT1`},
+      ${organisationId}, array[${organisationId}]::text[])`.execute(db);
+  await sql`insert into epcis_named_query (organisation_id, name, query) values (${organisationId}, 'mine', '{}'::jsonb)`.execute(
+    db,
+  );
+  await sql`insert into epcis_subscription (id, organisation_id, query_name, sees_organisation_id, dest, stream,
+      initial_record_time)
+    values (${randomUUID()}, ${organisationId}, 'mine', ${organisationId}, 'https://example.vn/epcis', true, now())`.execute(
+    db,
+  );
   const batchId = randomUUID();
   await sql`insert into stamp_batch (id, organisation_id, product_id, gtin, quantity, layout, with_verification_code)
     values (${batchId}, ${organisationId}, ${productId}, ${gtin}, 1, 'a4-65', false)`.execute(db);
@@ -237,6 +255,165 @@ describe(`row-level security (${databaseKind()})`, () => {
       expect(anonymous.json()).toEqual([]);
     } finally {
       await probe.close();
+    }
+  });
+});
+
+describe(`row-level security on EPCIS events (${databaseKind()})`, () => {
+  /** Inserts an event of `owner` (captured by `via`), visible to `visibleTo`, with its visibility and EPC rows. */
+  async function event(owner: string, visibleTo: string[], via: string | null = null): Promise<string> {
+    const { rows } = await sql<{ id: string }>`
+      insert into epcis_event (event_id, event_hash, event_type, event_time, event_time_zone_offset,
+        owner_organisation_id, via_organisation_id, visible_to, document)
+      values (${`urn:uuid:${randomUUID()}`}, ${randomUUID()}, 'ObjectEvent', now(), '+07:00', ${owner}, ${via},
+        ${visibleTo}::text[], '{}'::jsonb)
+      returning id::text as id`.execute(db);
+    const id = rows[0]!.id;
+    await sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
+      select unnest(${visibleTo}::text[]), ${id}, now(), now()`.execute(db);
+    await sql`insert into epcis_event_epc (event_row, role, epc, is_class) values (${id}, 'epc', ${`urn:x:${id}`}, false)`.execute(
+      db,
+    );
+    return id;
+  }
+  const rowsOf = async (table: string, ids: string[]) =>
+    (
+      await sql<{ row: string }>`select ${sql.ref(table === 'epcis_event' ? 'id' : 'event_row')}::text as row
+        from ${sql.table(table)} where ${sql.ref(table === 'epcis_event' ? 'id' : 'event_row')} = any(${ids}::bigint[])
+        order by 1`.execute(db)
+    ).rows.map((r) => r.row);
+
+  it('enables forced row-level security on the event tables and the other private tables of migration 0026', async () => {
+    const tables = [
+      'epcis_event',
+      'epcis_event_visibility',
+      'epcis_event_epc',
+      'epcis_event_link',
+      'trace_error_declaration',
+      'lot_edge',
+      'epcis_named_query',
+      'epcis_subscription',
+      'epcis_subscription_delivery',
+      'connector',
+      'connector_run',
+      'notification_email',
+      'notification_webhook_delivery',
+    ];
+    const { rows } = await sql<{ relname: string; secured: boolean }>`
+      select c.relname, c.relrowsecurity and c.relforcerowsecurity as secured from pg_class c
+      where c.relname in (${sql.join(tables)}) and c.relnamespace = current_schema()::regnamespace`.execute(db);
+    expect(Object.fromEntries(rows.map((r) => [r.relname, r.secured]))).toEqual(
+      Object.fromEntries(tables.map((t) => [t, true])),
+    );
+  });
+
+  it('keeps another organisation’s events, their visibility and EPC rows out of reach, even by raw SQL', async () => {
+    const own = await event(orgA, [orgA]);
+    const foreign = await event(orgB, [orgB]);
+    for (const table of ['epcis_event', 'epcis_event_visibility', 'epcis_event_epc']) {
+      expect(await asOrg([orgA], () => rowsOf(table, [own, foreign])), table).toEqual([own]);
+      const changed = await asOrg([orgA], async () => {
+        const updated =
+          await sql`update ${sql.table(table)} set ${sql.ref(table === 'epcis_event' ? 'id' : 'event_row')} =
+          ${sql.ref(table === 'epcis_event' ? 'id' : 'event_row')} where ${sql.ref(table === 'epcis_event' ? 'id' : 'event_row')} = ${foreign}`.execute(
+            db,
+          );
+        const deleted = await sql`delete from ${sql.table(table)}
+          where ${sql.ref(table === 'epcis_event' ? 'id' : 'event_row')} = ${foreign}`.execute(db);
+        return [updated.numAffectedRows, deleted.numAffectedRows];
+      });
+      expect(changed, table).toEqual([0n, 0n]);
+      expect(await rowsOf(table, [foreign]), table).toEqual([foreign]);
+    }
+    // Nor may it move its own event to the other organisation, or write one in the other's name.
+    await expect(
+      asOrg([orgA], () => sql`update epcis_event set owner_organisation_id = ${orgB} where id = ${own}`.execute(db)),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asOrg([orgA], () =>
+        sql`insert into epcis_event (event_id, event_hash, event_type, event_time, event_time_zone_offset,
+          owner_organisation_id, visible_to, document)
+        values (${`urn:uuid:${randomUUID()}`}, ${randomUUID()}, 'ObjectEvent', now(), '+07:00', ${orgB},
+          array[${orgA}, ${orgB}]::text[], '{}'::jsonb)`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  it('shows a shared event to the partner named in it, read-only, and lets only the owner grant visibility', async () => {
+    const shared = await event(orgB, [orgB, orgC]);
+    const unshared = await event(orgB, [orgB]);
+    expect(await asOrg([orgC], () => rowsOf('epcis_event', [shared, unshared]))).toEqual([shared]);
+    expect(await asOrg([orgC], () => rowsOf('epcis_event_epc', [shared, unshared]))).toEqual([shared]);
+    const visibility = await asOrg([orgC], () =>
+      sql<{
+        org: string;
+      }>`select organisation_id as org from epcis_event_visibility where event_row = ${shared}`.execute(db),
+    );
+    expect(visibility.rows).toEqual([{ org: orgC }]);
+    const changed = await asOrg([orgC], async () => [
+      (await sql`update epcis_event set biz_step = 'x' where id = ${shared}`.execute(db)).numAffectedRows,
+      (await sql`delete from epcis_event where id = ${shared}`.execute(db)).numAffectedRows,
+    ]);
+    expect(changed).toEqual([0n, 0n]);
+    // The partner cannot widen the sharing; the owner can, for its own event only.
+    await expect(
+      asOrg([orgC], () =>
+        sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
+          values (${orgA}, ${shared}, now(), now())`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asOrg([orgA], () =>
+        sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
+          values (${orgA}, ${unshared}, now(), now())`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    expect(await asOrg([orgA], () => rowsOf('epcis_event', [shared, unshared]))).toEqual([]);
+  });
+
+  it('lets a provider read and capture its delegators’ events, and an anonymous caller nothing', async () => {
+    const ofA = await event(orgA, [orgA]);
+    const ofB = await event(orgB, [orgB]);
+    // A provider's scope lists itself and the organisations that delegated to it (see the delegation test above).
+    const provider = [orgC, orgA];
+    expect(await asOrg(provider, () => rowsOf('epcis_event', [ofA, ofB]))).toEqual([ofA]);
+    const captured = await asOrg(provider, async () => {
+      const { rows } = await sql<{ id: string }>`
+        insert into epcis_event (event_id, event_hash, event_type, event_time, event_time_zone_offset,
+          owner_organisation_id, via_organisation_id, visible_to, document)
+        values (${`urn:uuid:${randomUUID()}`}, ${randomUUID()}, 'ObjectEvent', now(), '+07:00', ${orgA}, ${orgC},
+          array[${orgA}, ${orgC}]::text[], '{}'::jsonb)
+        returning id::text as id`.execute(db);
+      await sql`insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time)
+        values (${orgA}, ${rows[0]!.id}, now(), now()), (${orgC}, ${rows[0]!.id}, now(), now())`.execute(db);
+      return rows[0]!.id;
+    });
+    // Each organisation reads its own index rows only; another organisation sees nothing.
+    const sharedWith = (organisations: string[]) =>
+      asOrg(organisations, async () =>
+        (
+          await sql<{ org: string }>`select organisation_id as org from epcis_event_visibility
+            where event_row = ${captured}`.execute(db)
+        ).rows
+          .map((r) => r.org)
+          .sort(),
+      );
+    expect(await sharedWith([orgA])).toEqual([orgA]);
+    expect(await sharedWith(provider)).toEqual([orgA, orgC].sort());
+    expect(await sharedWith([orgB])).toEqual([]);
+    await expect(
+      asOrg(provider, () =>
+        sql`insert into epcis_event (event_id, event_hash, event_type, event_time, event_time_zone_offset,
+          owner_organisation_id, via_organisation_id, visible_to, document)
+        values (${`urn:uuid:${randomUUID()}`}, ${randomUUID()}, 'ObjectEvent', now(), '+07:00', ${orgB}, ${orgC},
+          array[${orgB}, ${orgC}]::text[], '{}'::jsonb)`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    for (const table of ['epcis_event', 'epcis_event_visibility', 'epcis_event_epc', 'lot_edge']) {
+      const none = await scoped(NO_SCOPE, () =>
+        sql<{ n: string }>`select count(*)::text as n from ${sql.table(table)}`.execute(db),
+      );
+      expect(none.rows[0]!.n, table).toBe('0');
     }
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { recordAudit } from '../audit/index.ts';
 import { captureWithin } from '../epcis/capture.service.ts';
 import { verifyWebhookSignature } from '../epcis/webhook-signature.ts';
@@ -665,7 +666,8 @@ export async function receiveInbox(
   body: Buffer,
   signature: string | undefined,
 ): Promise<InboxReceipt> {
-  const connector = await repo.findConnector(db, id);
+  // The remote delivers without a session: find the connector across organisations, then check its signature.
+  const connector = await asSystem(() => repo.findConnector(db, id));
   if (!connector || connector.mode !== 'subscribe' || !connector.enabled || connector.inbox_secret_enc === null)
     throw notFound('Connector');
   const secret = await openCredential(db, connector.inbox_secret_enc);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { nationalSyncHealth } from '../federation/index.ts';
 import { enqueueJob, type JobContext } from '../jobs/job.service.ts';
 import {
@@ -543,6 +544,7 @@ export async function businessDashboard(
 export async function refreshNow(db: Kysely<DB>, caller: Caller) {
   requireProvince(caller);
   if (!hasPermission(caller, 'province:write')) throw new AppError('forbidden', 'Missing permission province:write');
-  const r = await refreshInsights(db);
+  // The counters sum every organisation's events and scans, whoever asks for the refresh.
+  const r = await asSystem(() => refreshInsights(db));
   return { ...r, refreshedAt: (await repo.freshness(db))?.toISOString() ?? null };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import {
   canonicalDigitalLink,
   decompressDigitalLink,
@@ -250,13 +251,14 @@ async function factsOfGtin(db: Kysely<DB>, target: Target): Promise<Omit<GtinFac
   const serial = target.qualifiers.find((q) => q.ai === '21')?.value;
   const [stamp, lotKnown, recalls] = await Promise.all([
     serial !== undefined ? findStamp(db, gtin, serial) : Promise.resolve(undefined),
-    lot !== undefined ? repo.lotInEvents(db, gtin, lot) : Promise.resolve(false),
+    // Public resolution: whether any organisation's events mention the lot or item (a yes/no, nothing of the events).
+    lot !== undefined ? asSystem(() => repo.lotInEvents(db, gtin, lot)) : Promise.resolve(false),
     lot !== undefined ? recallStatusOfLots(db, [{ gtin, lot }]) : Promise.resolve([]),
   ]);
   const serialKnown =
     serial !== undefined &&
     (stamp !== undefined ||
-      (await repo.itemInEvents(db, `https://id.gs1.org/01/${gtin}/21/${escapeDlPathValue(serial)}`)));
+      (await asSystem(() => repo.itemInEvents(db, `https://id.gs1.org/01/${gtin}/21/${escapeDlPathValue(serial)}`))));
   return { stamp, lotKnown, serialKnown, recalled: recalls.length > 0 };
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { escapeDlPathValue } from '../identifiers/index.ts';
 import { findStamp, type StampRecord } from '../labels/index.ts';
 import { thresholdsFrom } from './alerts.service.ts';
@@ -39,7 +40,9 @@ export async function verifyScan(
   const rules = thresholdsFrom(loadConfig());
   const stamp = known !== undefined ? (known ?? undefined) : await findStamp(db, gtin, key.serial);
   const itemUri = `https://id.gs1.org/01/${gtin}/21/${escapeDlPathValue(key.serial)}`;
-  if (stamp === undefined && !(await repo.itemInEvents(db, itemUri))) return { kind: 'unknownSerial' };
+  // Public verification reads across organisations (does any event know the item, where was the lot shipped) and
+  // answers only a verdict.
+  if (stamp === undefined && !(await asSystem(() => repo.itemInEvents(db, itemUri)))) return { kind: 'unknownSerial' };
   if (stamp?.state === 'void') return { kind: 'void' };
   if (stamp?.state === 'issued') return { kind: 'notActivated' };
 
@@ -50,7 +53,9 @@ export async function verifyScan(
   if (regions.size > rules.maxRegions) warnings.push('many_regions');
   const lot = key.lot ?? stamp?.lot ?? null;
   if (lot !== null && regions.size > 0) {
-    const shipped = await repo.lotRegions(db, `https://id.gs1.org/01/${gtin}/10/${escapeDlPathValue(lot)}`);
+    const shipped = await asSystem(() =>
+      repo.lotRegions(db, `https://id.gs1.org/01/${gtin}/10/${escapeDlPathValue(lot)}`),
+    );
     if (shipped.length > 0 && [...regions].some((r) => !shipped.includes(r))) warnings.push('unexpected_region');
   }
   if (key.lot !== undefined && stamp?.lot != null && stamp.lot !== key.lot) warnings.push('lot_mismatch');

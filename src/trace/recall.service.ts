@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { identifierKeyParts } from '../epcis/event-index.ts';
 import {
@@ -143,7 +144,8 @@ export async function recallImpact(db: Kysely<DB>, lots: readonly string[]): Pro
   const organisations = new Map<string, { id: string; name: string }>();
   const locations = new Set<string>();
   for (const lot of lots) {
-    const trace = await traceForward(db, SYSTEM, lot);
+    // A recall reaches every organisation downstream, whoever opened it: the system's trace, past row-level security.
+    const trace = await asSystem(() => traceForward(db, SYSTEM, lot));
     for (const node of trace.nodes) {
       if (node.opaque || !node.identifier) continue;
       const seen = byLot.get(node.identifier);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { identifierKeyParts } from '../epcis/event-index.ts';
 import { Gs1Error, interpretGs1 } from '../identifiers/index.ts';
 import { callerOrganisation, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
@@ -165,7 +166,9 @@ async function trace(
   const viewer = viewerOf(caller);
   const root = identifierKeyParts(identifier).canonical;
   const maxDepth = Math.max(1, Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_DEPTH_LIMIT));
-  const rows = await repo.walk(db, root, direction, maxDepth, viewer);
+  // The walk crosses every organisation's edges on purpose: an edge the viewer may not see becomes an opaque
+  // "held by" node (owner only) and is not walked through; the events read below stay in the caller's scope.
+  const rows = await asSystem(() => repo.walk(db, root, direction, maxDepth, viewer));
 
   // Nodes the caller sees (reached by a visible edge, or the root) and the others, which become opaque.
   const depthOf = new Map<string, number>();

@@ -23,6 +23,7 @@ import * as m0019 from './0019_national_portal.ts';
 import * as m0020 from './0020_connectors.ts';
 import * as m0023 from './0023_federation.ts';
 import * as m0025 from './0025_registration.ts';
+import * as m0026 from './0026_row_level_security_events.ts';
 import * as m0027 from './0027_event_photos.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
@@ -51,5 +52,6 @@ export const migrations: Record<string, Migration> = {
   '0020_connectors': m0020,
   '0023_federation': m0023,
   '0025_registration': m0025,
+  '0026_row_level_security_events': m0026,
   '0027_event_photos': m0027,
 };
