@@ -33,6 +33,7 @@ import { openDataRoutes } from '../federation/open-data.routes.ts';
 import { nationalRoutes } from '../federation/national.routes.ts';
 import { embedRoutes } from '../portal/embed.routes.ts';
 import { insightsRoutes } from '../insights/insights.routes.ts';
+import { eventPhotoRoutes } from '../epcis/event-photo.routes.ts';
 
 export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
@@ -61,6 +62,7 @@ const ROUTES: readonly { prefix: string; plugin: RoutePlugin }[] = [
   { prefix: '', plugin: openDataRoutes },
   { prefix: '', plugin: embedRoutes },
   { prefix: '/api', plugin: insightsRoutes },
+  { prefix: '/api', plugin: eventPhotoRoutes },
 ];
 
 /**

@@ -14,6 +14,7 @@ import { auditEn, auditVi } from '../audit/audit.messages.ts';
 import { insightsEn, insightsVi } from '../insights/insights.messages.ts';
 import { registrationEn, registrationVi } from '../registry/registration.messages.ts';
 import { importEn, importVi } from '../registry/import.messages.ts';
+import { eventPhotoEn, eventPhotoVi } from '../epcis/event-photo.messages.ts';
 
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -158,6 +159,7 @@ const vi = {
   ...auditVi,
   ...registrationVi,
   ...importVi,
+  ...eventPhotoVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -303,6 +305,7 @@ const en: Record<MessageKey, string> = {
   ...auditEn,
   ...registrationEn,
   ...importEn,
+  ...eventPhotoEn,
 };
 
 export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { vi, en };

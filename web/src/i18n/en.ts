@@ -4,6 +4,7 @@ import { importEn } from './import.ts';
 import { insightsEn } from './insights.ts';
 import { screensEn } from './screens.ts';
 import { registrationEn } from './registration.ts';
+import { photosEn } from './photos.ts';
 import { scannerEn } from './scanner.ts';
 import type { MessageKey } from './vi.ts';
 
@@ -11,6 +12,7 @@ import type { MessageKey } from './vi.ts';
 export const en: Record<MessageKey, string> = {
   ...screensEn,
   ...registrationEn,
+  ...photosEn,
   ...insightsEn,
   ...authoringEn,
   ...importEn,

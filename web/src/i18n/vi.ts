@@ -4,12 +4,14 @@ import { importVi } from './import.ts';
 import { insightsVi } from './insights.ts';
 import { screensVi } from './screens.ts';
 import { registrationVi } from './registration.ts';
+import { photosVi } from './photos.ts';
 import { scannerVi } from './scanner.ts';
 
 /** The back-office's Vietnamese messages (the default language). Keys are `screen.thing`; `{name}` is a placeholder. */
 export const vi = {
   ...screensVi,
   ...registrationVi,
+  ...photosVi,
   ...insightsVi,
   ...authoringVi,
   ...importVi,

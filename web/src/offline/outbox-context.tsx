@@ -1,12 +1,23 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSession } from '../session.tsx';
-import { clearSynced, deleteRecord, listOutbox, putRecord, syncOutbox, type OutboxRecord } from './outbox.ts';
+import {
+  clearSynced,
+  deleteRecord,
+  listOutbox,
+  newEventId,
+  putRecordWithPhotos,
+  syncOutbox,
+  type OutboxRecord,
+} from './outbox.ts';
 
 interface Outbox {
   readonly records: readonly OutboxRecord[];
   readonly pending: number;
-  /** Keeps the record on the device, then tries to send it; answers the record as it stands after the try. */
-  readonly enqueue: (record: OutboxRecord) => Promise<OutboxRecord>;
+  /**
+   * Keeps the record (and the photos taken for it) on the device, then tries to send it; answers the record as it
+   * stands after the try.
+   */
+  readonly enqueue: (record: OutboxRecord, photos?: readonly File[]) => Promise<OutboxRecord>;
   readonly sync: () => Promise<number>;
   readonly discard: (id: string) => Promise<void>;
   readonly clearSynced: () => Promise<void>;
@@ -49,8 +60,18 @@ export function OutboxProvider({ children }: { children: ReactNode }) {
     () => ({
       records,
       pending: records.filter((r) => r.state === 'pending').length,
-      enqueue: async (record) => {
-        await putRecord(record);
+      enqueue: async (record, photos = []) => {
+        const capturedAt = new Date().toISOString();
+        await putRecordWithPhotos(
+          record,
+          photos.map((file) => ({
+            id: newEventId().slice('urn:uuid:'.length),
+            eventId: record.id,
+            capturedAt: file.lastModified ? new Date(file.lastModified).toISOString() : capturedAt,
+            name: file.name,
+            blob: file,
+          })),
+        );
         await sync();
         const all = await listOutbox();
         return all.find((r) => r.id === record.id) ?? record;

@@ -22,19 +22,40 @@ export interface OutboxRecord {
   attempts: number;
   error?: string;
   syncedAt?: string;
+  /** Photos attached on the device that the server does not hold yet (kept in the `photos` store). */
+  photosPending?: number;
+}
+
+/**
+ * A photo taken for an event, kept on the device (the image itself, as a Blob) until the server holds it. Its id is
+ * sent with the upload: a retried upload whose answer was lost does not add a second photo.
+ */
+export interface OutboxPhoto {
+  readonly id: string;
+  readonly eventId: string;
+  readonly capturedAt: string;
+  readonly name: string;
+  readonly blob: Blob;
 }
 
 interface OutboxDb extends DBSchema {
   outbox: { key: string; value: OutboxRecord; indexes: { capturedAt: string } };
+  photos: { key: string; value: OutboxPhoto; indexes: { eventId: string } };
 }
 
 let database: Promise<IDBPDatabase<OutboxDb>> | undefined;
 
 function db(): Promise<IDBPDatabase<OutboxDb>> {
-  database ??= openDB<OutboxDb>('truyxuat', 1, {
-    upgrade(upgradeDb) {
-      const store = upgradeDb.createObjectStore('outbox', { keyPath: 'id' });
-      store.createIndex('capturedAt', 'capturedAt');
+  database ??= openDB<OutboxDb>('truyxuat', 2, {
+    upgrade(upgradeDb, oldVersion) {
+      if (oldVersion < 1) {
+        const store = upgradeDb.createObjectStore('outbox', { keyPath: 'id' });
+        store.createIndex('capturedAt', 'capturedAt');
+      }
+      if (oldVersion < 2) {
+        const photos = upgradeDb.createObjectStore('photos', { keyPath: 'id' });
+        photos.createIndex('eventId', 'eventId');
+      }
     },
   });
   return database;
@@ -48,8 +69,25 @@ export async function putRecord(record: OutboxRecord): Promise<void> {
   await (await db()).put('outbox', record);
 }
 
+/** Keeps a record and its photos on the device in one transaction. */
+export async function putRecordWithPhotos(record: OutboxRecord, photos: readonly OutboxPhoto[]): Promise<void> {
+  const tx = (await db()).transaction(['outbox', 'photos'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('outbox').put({ ...record, photosPending: photos.length }),
+    ...photos.map((p) => tx.objectStore('photos').put(p)),
+    tx.done,
+  ]);
+}
+
+export async function photosOf(eventId: string): Promise<OutboxPhoto[]> {
+  return (await db()).getAllFromIndex('photos', 'eventId', eventId);
+}
+
 export async function deleteRecord(id: string): Promise<void> {
-  await (await db()).delete('outbox', id);
+  const tx = (await db()).transaction(['outbox', 'photos'], 'readwrite');
+  const photoKeys = await tx.objectStore('photos').index('eventId').getAllKeys(id);
+  await Promise.all([tx.objectStore('outbox').delete(id), ...photoKeys.map((k) => tx.objectStore('photos').delete(k))]);
+  await tx.done;
 }
 
 export async function clearSynced(): Promise<void> {
@@ -83,7 +121,13 @@ export function syncOutbox(organisationId: string): Promise<SyncOutcome> {
 async function runSync(organisationId: string): Promise<SyncOutcome> {
   let sent = 0;
   for (const record of await listOutbox()) {
-    if (record.state !== 'pending' || record.organisationId !== organisationId) continue;
+    if (record.organisationId !== organisationId) continue;
+    if (record.state === 'synced' && (record.photosPending ?? 0) > 0) {
+      // The event is on the server; its photos follow (also after an upload that lost its connection).
+      if (!(await uploadPhotos(record))) return { sent, interrupted: true };
+      continue;
+    }
+    if (record.state !== 'pending') continue;
     record.attempts += 1;
     try {
       await api('/epcis/events', {
@@ -99,6 +143,7 @@ async function runSync(organisationId: string): Promise<SyncOutcome> {
       delete record.error;
       sent += 1;
       await putRecord(record);
+      if ((record.photosPending ?? 0) > 0 && !(await uploadPhotos(record))) return { sent, interrupted: true };
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError(0, 'network', 'network', String(e));
       // No connection, no session or a server fault: keep it for the next try.
@@ -118,6 +163,32 @@ async function runSync(organisationId: string): Promise<SyncOutcome> {
     }
   }
   return { sent, interrupted: false };
+}
+
+/**
+ * Uploads the photos of a record whose event the server holds, oldest first; each one leaves the device once the
+ * server answers (201 stored, 200 already there). False when the connection or the session is gone (they stay for
+ * the next run); a photo the server refuses (not an image, too large) is dropped with the reason on the record.
+ */
+async function uploadPhotos(record: OutboxRecord): Promise<boolean> {
+  const photos = (await photosOf(record.id)).sort((a, b) => a.capturedAt.localeCompare(b.capturedAt));
+  for (const photo of photos) {
+    const form = new FormData();
+    form.append('photoId', photo.id);
+    form.append('capturedAt', photo.capturedAt);
+    form.append('file', photo.blob, photo.name);
+    try {
+      await api(`/api/events/${encodeURIComponent(record.id)}/photos`, { method: 'POST', body: form });
+    } catch (e) {
+      const error = e instanceof ApiError ? e : new ApiError(0, 'network', 'network', String(e));
+      if (error.network || error.status === 401 || error.status >= 500 || error.status === 429) return false;
+      record.error = [error.title, ...error.fields.map((f) => f.message)].filter((x) => x !== '').join(' — ');
+    }
+    await (await db()).delete('photos', photo.id);
+    record.photosPending = Math.max(0, (record.photosPending ?? 1) - 1);
+    await putRecord(record);
+  }
+  return true;
 }
 
 /** A fresh EPCIS eventID. `crypto.randomUUID` needs a secure context; the fallback does not. */

@@ -38,6 +38,7 @@ import { useResource } from '../hooks.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
 import { newEventId } from '../offline/outbox.ts';
 import { useOutbox } from '../offline/outbox-context.tsx';
+import { PhotoAttach } from '../components/PhotoAttach.tsx';
 import { useSession } from '../session.tsx';
 import type {
   Location,
@@ -182,6 +183,7 @@ function GuidedEventForm({
   const [form] = Form.useForm<Answers>();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
+  const [photos, setPhotos] = useState<File[]>([]);
   const local = useLocalText();
   const kdeLabel = useKdeLabel();
   const { shape, cte } = guided;
@@ -271,21 +273,25 @@ function GuidedEventForm({
     const lotText = answers.lot ?? answers.outputLot ?? '';
     setBusy(true);
     try {
-      const record = await enqueue({
-        id: eventId,
-        capturedAt: new Date().toISOString(),
-        label: `${stepName} — ${product.name}${lotText ? `, ${lotText}` : ''}`,
-        organisationId: me.organisationId ?? '',
-        event,
-        state: 'pending',
-        attempts: 0,
-      });
+      const record = await enqueue(
+        {
+          id: eventId,
+          capturedAt: new Date().toISOString(),
+          label: `${stepName} — ${product.name}${lotText ? `, ${lotText}` : ''}`,
+          organisationId: me.organisationId ?? '',
+          event,
+          state: 'pending',
+          attempts: 0,
+        },
+        photos,
+      );
       if (record.state === 'synced') void message.success(t('record.saved', { step: stepName }));
       else if (record.state === 'pending') void message.info(t('record.queued', { step: stepName }));
       else setProblem(t('record.rejected', { message: record.error ?? '' }));
       if (record.state === 'synced' || record.state === 'pending') {
         if (lotText) localStorage.setItem(lastLotKey(product.id), lotText.trim());
         onRecorded();
+        setPhotos([]);
         const next = dayjs();
         form.setFieldsValue({
           eventTime: next,
@@ -463,6 +469,9 @@ function GuidedEventForm({
           })}
         </Typography.Paragraph>
       )}
+      <Form.Item label={t('photos.field')}>
+        <PhotoAttach value={photos} onChange={setPhotos} />
+      </Form.Item>
       <Button type="primary" htmlType="submit" loading={busy} size="large" block>
         {t('record.submit')}
       </Button>
