@@ -220,6 +220,23 @@ describe('locations', () => {
     expect(taken.statusCode).toBe(409);
     expect(taken.json().errors[0].field).toBe('gln');
 
+    // null clears a position: it must not be coerced to 0 (a point in the Gulf of Guinea) on the way in.
+    const cleared = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/locations/${area.json().id}`,
+      headers: me.headers,
+      payload: { latitude: null, longitude: null, address: null },
+    });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json()).toMatchObject({ latitude: null, longitude: null, address: null });
+    const placed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/locations/${area.json().id}`,
+      headers: me.headers,
+      payload: { latitude: 16.4352, longitude: 107.5511 },
+    });
+    expect(placed.json()).toMatchObject({ latitude: 16.4352, longitude: 107.5511 });
+
     const found = await t.app.inject({ url: '/api/locations?q=thuy%20bieu', headers: me.headers });
     expect(found.json().items.map((l: { id: string }) => l.id)).toEqual([area.json().id]);
     const archived = await t.app.inject({

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TNull, type TSchema, type TUnion } from '@sinclair/typebox';
 
 /** Schemas shared by many routes. */
 
@@ -29,7 +29,20 @@ export const PageQuery = {
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean']);
+
+/**
+ * A schema or null. A scalar schema becomes `type: [T, "null"]` rather than `anyOf`: the API's validator coerces
+ * types, and in an `anyOf` it coerces in the first branch that could take the value, so a `null` sent to clear a
+ * number became 0 and a cleared text became "". With the type list, a value of either type is taken as it is.
+ */
+export const Nullable = <T extends TSchema>(schema: T): TUnion<[T, TNull]> => {
+  const type = (schema as { type?: unknown }).type;
+  if (typeof type === 'string' && SCALAR_TYPES.has(type) && !('const' in schema) && !('enum' in schema)) {
+    return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] }) as unknown as TUnion<[T, TNull]>;
+  }
+  return Type.Union([schema, Type.Null()]);
+};
 
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { RoutePlugin } from '../http/context.ts';
-import { ERROR_RESPONSES, IdParams } from '../http/schemas.ts';
+import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
 import { periodicReport, listStoredReports, storedReport } from './insights.report.ts';
 import * as service from './insights.service.ts';
 import * as survey from './insights.survey.ts';
@@ -33,7 +33,7 @@ const SurveyAnswersBody = Type.Object({
     Type.Literal('spreadsheet'),
     Type.Literal('software'),
   ]),
-  vendorSystem: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+  vendorSystem: Nullable(Type.String({ maxLength: 200 })),
   needs: Type.Array(
     Type.Union([
       Type.Literal('training'),
@@ -253,7 +253,7 @@ export const insightsRoutes: RoutePlugin = async (app, { ctx }) => {
         summary: 'Send a readiness survey to every registered organisation',
         body: Type.Object({
           title: Type.String({ minLength: 1, maxLength: 300 }),
-          closesOn: Type.Optional(Type.Union([Day, Type.Null()])),
+          closesOn: Type.Optional(Nullable(Day)),
         }),
         response: {
           201: Type.Object({ id: Type.String(), title: Type.String(), sentTo: Type.Integer() }),
