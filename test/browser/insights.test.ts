@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { loadDemoData } from '../../src/demo/index.ts';
 import { refreshInsights } from '../../src/insights/index.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { drainJobs } from '../helpers/epcis.ts';
 import { launchChromium } from './chromium.ts';
+import { signInWith } from './session-helpers.ts';
 
 /**
  * The insights screens in Debian's Chromium against the real server with the Huế demo: the province dashboard,
@@ -40,27 +41,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signIn(login: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({
-    locale: 'vi-VN',
-    viewport: { width: 1366, height: 900 },
-    serviceWorkers: 'block',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
-  await page.goto(`${base}/app/`);
-  await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(`${login}@truyxuat.demo`);
-  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
-  return { page, errors };
-}
+const signInAt = signInWith(() => ({ browser, base, contexts }));
+/** The dashboards are laid out for a wide screen (downloads are accepted by default). */
+const signIn = (login: string) => signInAt(login, { width: 1366, height: 900 });
 
 describe('insights', { timeout: 240_000 }, () => {
   it('opens the province dashboard, clicks a measure through to its organisations and downloads the report', async () => {
