@@ -129,7 +129,7 @@ const ORIGIN_KINDS = new Set(['farm', 'growing_area', 'pond', 'vessel']);
 /** The newest events of a story that the page shows; older ones are counted. */
 export const MAX_STORY_EVENTS = 40;
 const STORY_TTL_MS = 30_000;
-const storyCache = new TtlCache<ProductStory>(STORY_TTL_MS, 2_000);
+const storyCache = new TtlCache<ProductStory>(STORY_TTL_MS, 2_000, Date.now, STORY_TTL_MS);
 
 /** Forgets cached stories (tests, and after a bulk change). */
 export function clearPortalCache(): void {
@@ -137,8 +137,9 @@ export function clearPortalCache(): void {
 }
 
 /**
- * The consumer page of a scanned code: the product story (cached for 30 s), then the stamp verdict and the
- * recall status, which are read fresh on every scan. Unknown or withdrawn GTIN → `not_found`.
+ * The consumer page of a scanned code: the product story (cached for 30 s, then answered for up to 30 s more while
+ * one reload runs, so scans never queue behind it), then the stamp verdict and the recall status, which are read
+ * fresh on every scan. Unknown or withdrawn GTIN → `not_found`.
  */
 export async function consumerPage(db: Kysely<DB>, key: ConsumerKey): Promise<ConsumerPage> {
   // The stamp is read once: it names the lot of a serial-only scan and feeds the verdict.
