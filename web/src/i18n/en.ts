@@ -6,6 +6,7 @@ import { screensEn } from './screens.ts';
 import { registrationEn } from './registration.ts';
 import { photosEn } from './photos.ts';
 import { scannerEn } from './scanner.ts';
+import { mapEn } from './map.ts';
 import type { MessageKey } from './vi.ts';
 
 /** English messages: every Vietnamese key, checked by the type. */
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...importEn,
   ...federationEn,
   ...scannerEn,
+  ...mapEn,
   'app.name': 'truyxuat',
   'app.tagline': 'Product traceability for Huế',
   'app.skipToContent': 'Skip to main content',

@@ -6,6 +6,7 @@ import { screensVi } from './screens.ts';
 import { registrationVi } from './registration.ts';
 import { photosVi } from './photos.ts';
 import { scannerVi } from './scanner.ts';
+import { mapVi } from './map.ts';
 
 /** The back-office's Vietnamese messages (the default language). Keys are `screen.thing`; `{name}` is a placeholder. */
 export const vi = {
@@ -17,6 +18,7 @@ export const vi = {
   ...importVi,
   ...federationVi,
   ...scannerVi,
+  ...mapVi,
   'app.name': 'truyxuat',
   'app.tagline': 'Truy xuất nguồn gốc thành phố Huế',
   'app.skipToContent': 'Bỏ qua, đến nội dung chính',

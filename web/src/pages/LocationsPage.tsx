@@ -1,11 +1,12 @@
 import { AimOutlined } from '@ant-design/icons';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Form, Input, InputNumber, Modal, Segmented, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api, query } from '../api.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
 import { useResource } from '../hooks.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
+import { MapPicker, type MapPoint } from '../map/MapPicker.tsx';
 import { useSession } from '../session.tsx';
 import type { Location, PageOf } from '../types.ts';
 
@@ -27,19 +28,46 @@ interface LocationForm {
   gln: string;
   name: string;
   kind: string;
-  latitude?: number;
-  longitude?: number;
+  latitude?: number | null;
+  longitude?: number | null;
   growingAreaCode?: string;
   packingHouseCode?: string;
   address?: string;
 }
 
-function CreateLocation({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: () => void }) {
+/** The form's values from a location being edited: absent fields stay absent. */
+function formValues(location: Location): LocationForm {
+  const values: LocationForm = { gln: location.gln, name: location.name, kind: location.kind };
+  if (location.latitude !== null) values.latitude = location.latitude;
+  if (location.longitude !== null) values.longitude = location.longitude;
+  if (location.growingAreaCode) values.growingAreaCode = location.growingAreaCode;
+  if (location.packingHouseCode) values.packingHouseCode = location.packingHouseCode;
+  if (location.address) values.address = location.address;
+  return values;
+}
+
+/** Creates a location (`editing` absent) or edits one; the position is typed, taken from the device or picked on the map. */
+function LocationEditor({
+  open,
+  editing,
+  others,
+  onClose,
+  onSaved,
+}: {
+  open: boolean;
+  editing?: Location | undefined;
+  others: readonly Location[];
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<LocationForm>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const latitude = Form.useWatch('latitude', form);
+  const longitude = Form.useWatch('longitude', form);
+  const position = typeof latitude === 'number' && typeof longitude === 'number' ? { latitude, longitude } : undefined;
 
   const locate = () => {
     navigator.geolocation.getCurrentPosition(
@@ -57,11 +85,25 @@ function CreateLocation({ open, onClose, onCreated }: { open: boolean; onClose: 
     setBusy(true);
     setError(undefined);
     try {
-      const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ''));
-      await api<Location>('/api/locations', { method: 'POST', body });
-      void message.success(t('locations.created', { name: values.name }));
+      if (editing) {
+        // Every editable field is sent, so a cleared field (a removed position) is cleared on the server too.
+        const { gln: _gln, ...fields } = values;
+        const body = Object.fromEntries(
+          Object.entries({ ...fields, latitude: values.latitude ?? null, longitude: values.longitude ?? null }).map(
+            ([k, v]) => [k, v === undefined || v === '' ? null : v],
+          ),
+        );
+        await api<Location>(`/api/locations/${encodeURIComponent(editing.id)}`, { method: 'PATCH', body });
+        void message.success(t('locations.updated', { name: values.name }));
+      } else {
+        const body = Object.fromEntries(
+          Object.entries(values).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+        );
+        await api<Location>('/api/locations', { method: 'POST', body });
+        void message.success(t('locations.created', { name: values.name }));
+      }
       form.resetFields();
-      onCreated();
+      onSaved();
     } catch (e) {
       if (!showFieldErrors(form, e, FIELDS)) setError(e);
     } finally {
@@ -72,12 +114,13 @@ function CreateLocation({ open, onClose, onCreated }: { open: boolean; onClose: 
   return (
     <Modal
       open={open}
-      title={t('locations.create')}
+      title={editing ? t('locations.editTitle', { name: editing.name }) : t('locations.create')}
       onCancel={onClose}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={busy}
       onOk={() => form.submit()}
+      width={680}
       destroyOnHidden
     >
       {error !== undefined && <ProblemAlert error={error} />}
@@ -86,15 +129,15 @@ function CreateLocation({ open, onClose, onCreated }: { open: boolean; onClose: 
         layout="vertical"
         onFinish={(v) => void submit(v)}
         name="location"
-        initialValues={{ kind: 'farm' }}
+        initialValues={editing ? formValues(editing) : { kind: 'farm' }}
       >
         <Form.Item
           name="gln"
           label={t('locations.gln')}
-          extra={t('locations.glnHelp')}
+          extra={editing ? t('locations.glnFixed') : t('locations.glnHelp')}
           rules={[{ required: true, message: t('record.requiredField', { field: t('locations.gln') }) }]}
         >
-          <Input inputMode="numeric" maxLength={13} />
+          <Input inputMode="numeric" maxLength={13} disabled={editing !== undefined} />
         </Form.Item>
         <Form.Item
           name="name"
@@ -114,11 +157,25 @@ function CreateLocation({ open, onClose, onCreated }: { open: boolean; onClose: 
             <InputNumber min={-180} max={180} step={0.000001} style={{ width: 150 }} />
           </Form.Item>
           <Form.Item>
-            <Button icon={<AimOutlined />} onClick={locate}>
-              {t('locations.useMyPosition')}
-            </Button>
+            <Space wrap>
+              <Button icon={<AimOutlined />} onClick={locate}>
+                {t('locations.useMyPosition')}
+              </Button>
+              {position && (
+                <Button onClick={() => form.setFieldsValue({ latitude: null, longitude: null })}>
+                  {t('map.clear')}
+                </Button>
+              )}
+            </Space>
           </Form.Item>
         </Space>
+        <div style={{ marginBottom: 16 }}>
+          <MapPicker
+            value={position}
+            onChange={(p) => form.setFieldsValue({ latitude: p.latitude, longitude: p.longitude })}
+            points={mapPoints(others.filter((o) => o.id !== editing?.id))}
+          />
+        </div>
         <Form.Item name="growingAreaCode" label={t('locations.growingAreaCode')} extra="VN-TTHOR-0001">
           <Input maxLength={30} />
         </Form.Item>
@@ -133,12 +190,24 @@ function CreateLocation({ open, onClose, onCreated }: { open: boolean; onClose: 
   );
 }
 
+function mapPoints(locations: readonly Location[]): MapPoint[] {
+  return locations.flatMap((l) =>
+    l.latitude !== null && l.longitude !== null
+      ? [{ key: l.id, label: l.name, latitude: l.latitude, longitude: l.longitude }]
+      : [],
+  );
+}
+
 export function LocationsPage() {
   const { t } = useI18n();
   const { can } = useSession();
   const [search, setSearch] = useState('');
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Location>();
+  const [view, setView] = useState<'list' | 'map'>('list');
   const locations = useResource<PageOf<Location>>(`/api/locations${query({ q: search, limit: 200 })}`);
+  const items = locations.data?.items ?? [];
+  const unlocated = items.filter((l) => l.latitude === null || l.longitude === null).length;
 
   return (
     <>
@@ -152,6 +221,14 @@ export function LocationsPage() {
           allowClear
           onSearch={(q) => setSearch(q.trim())}
         />
+        <Segmented
+          value={view}
+          onChange={(v) => setView(v as 'list' | 'map')}
+          options={[
+            { value: 'list', label: t('locations.view.list') },
+            { value: 'map', label: t('locations.view.map') },
+          ]}
+        />
         {can('registry:write') && (
           <Button type="primary" onClick={() => setCreating(true)}>
             {t('locations.create')}
@@ -159,10 +236,18 @@ export function LocationsPage() {
         )}
       </div>
       {locations.error && <ProblemAlert error={locations.error} onRetry={locations.reload} />}
+      {view === 'map' && (
+        <div style={{ marginBottom: 16 }}>
+          <MapPicker key={items.length} points={mapPoints(items)} />
+          {unlocated > 0 && (
+            <Typography.Text type="secondary">{t('map.unlocated', { count: unlocated })}</Typography.Text>
+          )}
+        </div>
+      )}
       <Table<Location>
         rowKey="id"
         loading={locations.loading}
-        dataSource={locations.data?.items ?? []}
+        dataSource={items}
         scroll={{ x: true }}
         locale={{ emptyText: <EmptyState text={t('locations.empty')} /> }}
         pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
@@ -188,13 +273,32 @@ export function LocationsPage() {
             responsive: ['lg'],
             render: (_, l) => l.address ?? l.communeName,
           },
+          ...(can('registry:write')
+            ? [
+                {
+                  title: '',
+                  key: 'actions',
+                  render: (_: unknown, l: Location) => (
+                    <Button size="small" onClick={() => setEditing(l)} aria-label={`${t('locations.edit')} ${l.name}`}>
+                      {t('locations.edit')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
-      <CreateLocation
-        open={creating}
-        onClose={() => setCreating(false)}
-        onCreated={() => {
+      <LocationEditor
+        open={creating || editing !== undefined}
+        editing={editing}
+        others={items}
+        onClose={() => {
           setCreating(false);
+          setEditing(undefined);
+        }}
+        onSaved={() => {
+          setCreating(false);
+          setEditing(undefined);
           locations.reload();
         }}
       />
