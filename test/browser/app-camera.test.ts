@@ -92,12 +92,12 @@ const signIn = signInWith(() => ({ browser, base, contexts }));
 async function withoutBarcodeDetector(login: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const session = await signIn(login);
   await session.page.context().addInitScript(() => {
-    delete (window as { BarcodeDetector?: unknown }).BarcodeDetector;
+    delete (globalThis as { BarcodeDetector?: unknown }).BarcodeDetector;
   });
   const requests: string[] = [];
   session.page.on('request', (request) => requests.push(request.url()));
   await session.page.goto(`${base}/app/record`);
-  expect(await session.page.evaluate(() => 'BarcodeDetector' in window)).toBe(false);
+  expect(await session.page.evaluate(() => 'BarcodeDetector' in globalThis)).toBe(false);
   return { ...session, requests };
 }
 
@@ -140,5 +140,39 @@ describe('scanning codes in the back-office', { timeout: 240_000 }, () => {
     await page.getByText(`GTIN ${stamp.gtin} · Số lô ${stamp.lot}`).waitFor();
     await expect.poll(() => lot.inputValue()).toBe(stamp.lot);
     expect(errors).toEqual([]);
+  });
+
+  it('looks up a stamp by its code on the stamps page', async () => {
+    const { page, errors } = await signIn('me-xung');
+    await page.goto(`${base}/app/stamps`);
+    const field = page.getByLabel('Sê-ri');
+    await field.click();
+    // A scanner reading the stamp's QR code types its Digital Link.
+    await page.keyboard.type(stamp.uri);
+    const found = page.getByTestId('stamp-found');
+    await found.getByText(stamp.lot).waitFor();
+    await found.getByText('Đã kích hoạt').waitFor();
+    await found.getByText('Mè xửng Huế hộp 250 g', { exact: false }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('says in words when the camera is refused', async () => {
+    // Without the fake permission prompt, a headless Chromium refuses the camera as a user who clicks “Block”.
+    const refusing = await launchChromium({ args: ['--use-fake-device-for-media-stream'] });
+    try {
+      const signInRefusing = signInWith(() => ({ browser: refusing, base, contexts: [] }));
+      const { page, errors } = await signInRefusing('me-xung');
+      await page.goto(`${base}/app/lots`);
+      await page.getByRole('button', { name: 'Quét bằng máy ảnh' }).click();
+      await page
+        .getByRole('dialog')
+        .getByRole('alert')
+        .getByText(/Trình duyệt không được phép dùng máy ảnh/)
+        .waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Thử lại' }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await refusing.close();
+    }
   });
 });

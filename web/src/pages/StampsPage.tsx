@@ -222,21 +222,25 @@ function LookUpStamp() {
       </Form>
       {typeof result === 'string' && <Alert type="warning" showIcon title={result} role="status" />}
       {result && typeof result !== 'string' && (
-        <Descriptions size="small" column={1} bordered data-testid="stamp-found">
-          <Descriptions.Item label={t('scanner.stamp.batch')}>
-            {result.batch.productName} · {dayjs(result.batch.createdAt).format('DD/MM/YYYY')}
-          </Descriptions.Item>
-          <Descriptions.Item label={t('scanner.stamp.sequence')}>
-            {result.stamp.sequence} / {result.batch.quantity}
-          </Descriptions.Item>
-          <Descriptions.Item label={t('scanner.stamp.state')}>
-            <Tag color={{ issued: undefined, activated: 'green', scanned: 'blue', void: 'red' }[result.stamp.state]}>
-              {t(`scanner.state.${result.stamp.state}`)}
-            </Tag>
-          </Descriptions.Item>
-          <Descriptions.Item label={t('scanner.stamp.lot')}>{result.stamp.lot ?? t('stamps.noLot')}</Descriptions.Item>
-          <Descriptions.Item label={t('scanner.stamp.scans')}>{result.stamp.scanCount}</Descriptions.Item>
-        </Descriptions>
+        <div data-testid="stamp-found">
+          <Descriptions size="small" column={1} bordered>
+            <Descriptions.Item label={t('scanner.stamp.batch')}>
+              {result.batch.productName} · {dayjs(result.batch.createdAt).format('DD/MM/YYYY')}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('scanner.stamp.sequence')}>
+              {result.stamp.sequence} / {result.batch.quantity}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('scanner.stamp.state')}>
+              <Tag color={{ issued: undefined, activated: 'green', scanned: 'blue', void: 'red' }[result.stamp.state]}>
+                {t(`scanner.state.${result.stamp.state}`)}
+              </Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('scanner.stamp.lot')}>
+              {result.stamp.lot ?? t('stamps.noLot')}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('scanner.stamp.scans')}>{result.stamp.scanCount}</Descriptions.Item>
+          </Descriptions>
+        </div>
       )}
     </Card>
   );
