@@ -53,7 +53,15 @@ export async function spawnTruyxuat(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A test runner that dies before its afterAll (a timeout, a closed pipe) takes its children with it.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', orphanGuard);
+      resolve();
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`truyxuat ${args.join(' ')} did not start:\n${out}`)), 300_000);
     const onData = (chunk: Buffer) => {
