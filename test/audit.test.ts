@@ -4,7 +4,13 @@ import { dailyDigest, verifyChain } from '../src/audit/index.ts';
 import { entryHash, GENESIS_HASH } from '../src/audit/audit.service.ts';
 import { canonicalJson, digestOf } from '../src/audit/canonical.ts';
 import type { DB } from '../src/db/schema.ts';
+import { randomUUID } from 'node:crypto';
+import { setNationalEnrolment } from '../src/federation/national.service.ts';
+import { withCheckDigit } from '../src/identifiers/index.ts';
 import { createLocation } from '../src/registry/location.service.ts';
+import { updateOrganisation } from '../src/registry/organisation.service.ts';
+import { addCertification, createProduct, updateProduct } from '../src/registry/product.service.ts';
+import { updateProductGroup } from '../src/registry/product-group.service.ts';
 import { SYSTEM } from '../src/shared/caller.ts';
 import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
 import { capture } from './helpers/epcis.ts';
@@ -272,5 +278,169 @@ describe('the audit log', () => {
     const after = await verifyChain(t.db);
     expect(after.headSeq).toBe(before);
     expect(after.ok).toBe(true);
+  });
+
+  it('records the province’s enrolment, withdrawal, retry and resync of the national sync', async () => {
+    const enrol = await t.app.inject({
+      method: 'PUT',
+      url: `/api/federation/national/enrolments/${org}`,
+      headers: province,
+      payload: { enabled: true },
+    });
+    expect(enrol.statusCode, enrol.body).toBe(200);
+    const resync = await t.app.inject({
+      method: 'POST',
+      url: '/api/federation/national/resync',
+      headers: province,
+      payload: { organisationId: org },
+    });
+    expect(resync.statusCode, resync.body).toBeLessThan(300);
+    // A failed record to send again (the outbox row the sync would have written).
+    const recordId = randomUUID();
+    await t.db
+      .insertInto('national_outbox')
+      .values({
+        id: recordId,
+        platform: 'vn-national-portal',
+        organisation_id: org,
+        record_kind: 'organisation',
+        source_id: `${org}-audit`,
+        record_key: `audit-${recordId}`,
+        depends_on: null,
+        rank: 0,
+        payload_hash: 'x',
+        status: 'failed',
+        queued_at: new Date(),
+        next_attempt_at: new Date(),
+        last_code: 'E_TEST',
+        last_detail: null,
+      })
+      .execute();
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: `/api/federation/national/records/${recordId}/retry`,
+      headers: province,
+    });
+    expect(retry.statusCode, retry.body).toBe(200);
+    const withdraw = await t.app.inject({
+      method: 'PUT',
+      url: `/api/federation/national/enrolments/${org}`,
+      headers: province,
+      payload: { enabled: false },
+    });
+    expect(withdraw.statusCode, withdraw.body).toBe(200);
+    const log = await entries();
+    const actions = log.map((e) => `${e.action} ${e.objectId}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        `federation.national.enrol ${org}`,
+        `federation.national.resync vn-national-portal`,
+        `federation.national.retry ${recordId}`,
+        `federation.national.withdraw ${org}`,
+      ]),
+    );
+    expect((await verifyChain(t.db)).ok).toBe(true);
+  });
+
+  it('records certification changes of a product', async () => {
+    const group = (await t.db.selectFrom('product_group').select('code').executeTakeFirstOrThrow()).code;
+    const product = await createProduct(t.db, SYSTEM, {
+      organisationId: org,
+      gtin: withCheckDigit('0893500099999'),
+      name: 'Mè xửng thử',
+      groupCode: group,
+    });
+    const cert = await addCertification(t.db, SYSTEM, product.id, { kind: 'other', number: 'A-1', issuer: 'Sở' });
+    const log = await entries();
+    expect(log.map((e) => `${e.action} ${e.objectId}`)).toEqual(
+      expect.arrayContaining([`registry.product.create ${product.id}`, `registry.certification.create ${cert.id}`]),
+    );
+  });
+
+  /**
+   * The change and its audit entry commit together: when the audit append fails (a row planted at the next chain
+   * position for the test), the change is rolled back too, and the chain is unchanged.
+   */
+  it('leaves no change without its audit entry, and no entry when the change fails', async () => {
+    const group = await t.db.selectFrom('product_group').selectAll().executeTakeFirstOrThrow();
+    const product = await createProduct(t.db, SYSTEM, {
+      organisationId: org,
+      gtin: withCheckDigit('0893500099998'),
+      name: 'Mè xửng không đổi',
+      groupCode: group.code,
+    });
+    const other = await makeOrganisation(t.db);
+    const cases: { action: string; change: () => Promise<unknown>; unchanged: () => Promise<unknown> }[] = [
+      {
+        action: 'registry.organisation.update',
+        change: () => updateOrganisation(t.db, SYSTEM, org, { name: 'Tên mới không được ghi' }),
+        unchanged: async () =>
+          (await t.db.selectFrom('organisation').select('name').where('id', '=', org).executeTakeFirstOrThrow()).name,
+      },
+      {
+        action: 'registry.location.create',
+        change: () =>
+          createLocation(t.db, SYSTEM, { organisationId: org, name: 'Kho không ghi', kind: 'warehouse', gln: gln(7) }),
+        unchanged: async () =>
+          (await t.db.selectFrom('location').select('id').where('name', '=', 'Kho không ghi').execute()).length,
+      },
+      {
+        action: 'registry.product.update',
+        change: () => updateProduct(t.db, SYSTEM, product.id, { name: 'Tên sản phẩm không ghi' }),
+        unchanged: async () =>
+          (await t.db.selectFrom('product').select('name').where('id', '=', product.id).executeTakeFirstOrThrow()).name,
+      },
+      {
+        action: 'registry.productGroup.update',
+        change: () => updateProductGroup(t.db, SYSTEM, group.code, { name: 'Nhóm không ghi' }),
+        unchanged: async () =>
+          (
+            await t.db
+              .selectFrom('product_group')
+              .select('name')
+              .where('code', '=', group.code)
+              .executeTakeFirstOrThrow()
+          ).name,
+      },
+      {
+        action: 'registry.certification.create',
+        change: () => addCertification(t.db, SYSTEM, product.id, { kind: 'other', number: 'B-2', issuer: 'Sở' }),
+        unchanged: async () =>
+          (await t.db.selectFrom('certification').select('id').where('product_id', '=', product.id).execute()).length,
+      },
+      {
+        action: 'federation.national.enrol',
+        change: () => setNationalEnrolment(t.db, SYSTEM, other, true),
+        unchanged: async () =>
+          (await t.db.selectFrom('national_enrolment').select('enabled').where('organisation_id', '=', other).execute())
+            .length,
+      },
+    ];
+    for (const c of cases) {
+      const before = await verifyChain(t.db);
+      const state = await c.unchanged();
+      // A row already at the next position: the append fails (duplicate position) after the change was written.
+      await sql`insert into audit_entry (seq, at, actor_kind, actor_user_id, actor_api_key_id, actor_organisation_id,
+          actor_detail, action, object_type, object_id, organisation_id, change_digest, detail, prev_hash, hash)
+        select seq + 1, at, actor_kind, actor_user_id, actor_api_key_id, actor_organisation_id, actor_detail,
+          'test.blocker', object_type, object_id, organisation_id, change_digest, detail, hash, hash
+        from audit_entry where seq = ${before.headSeq}`.execute(t.db);
+      try {
+        await expect(c.change(), c.action).rejects.toThrow();
+      } finally {
+        await sql`delete from audit_entry where action = 'test.blocker'`.execute(t.db);
+      }
+      expect(await c.unchanged(), c.action).toEqual(state);
+      const after = await verifyChain(t.db);
+      expect(after.headSeq, c.action).toBe(before.headSeq);
+      expect(after.ok).toBe(true);
+    }
+    // A change refused by the database (a GLN already taken) leaves no entry either.
+    const before = (await verifyChain(t.db)).headSeq;
+    await expect(
+      createLocation(t.db, SYSTEM, { organisationId: org, name: 'Kho trùng', kind: 'warehouse', gln: gln(0) }),
+    ).rejects.toThrow();
+    await expect(setNationalEnrolment(t.db, SYSTEM, randomUUID(), true)).rejects.toThrow();
+    expect((await verifyChain(t.db)).headSeq).toBe(before);
   });
 });

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config.ts';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { recordAudit } from '../audit/index.ts';
 import {
   callerOrganisation,
   hasPermission,
@@ -153,14 +155,29 @@ export async function setNationalEnrolment(
   const org = await repo.organisationSource(db, organisationId);
   if (!org) throw notFound('Organisation');
   const now = new Date();
-  await repo.upsertEnrolment(db, {
-    platform: NATIONAL_PORTAL,
-    organisation_id: organisationId,
-    enabled,
-    decided_by: actor(caller),
-    decided_at: now,
+  // The enrolment (the organisation's consent, recorded by the province) and its audit entry commit together.
+  await inTransaction(db, async (trx) => {
+    await repo.upsertEnrolment(trx, {
+      platform: NATIONAL_PORTAL,
+      organisation_id: organisationId,
+      enabled,
+      decided_by: actor(caller),
+      decided_at: now,
+    });
+    if (enabled) await scheduleSoon(trx, now);
+    await recordAudit(
+      trx,
+      caller,
+      {
+        action: enabled ? 'federation.national.enrol' : 'federation.national.withdraw',
+        objectType: 'organisation',
+        objectId: organisationId,
+        organisationId,
+        change: { platform: NATIONAL_PORTAL, enabled },
+      },
+      now,
+    );
   });
-  if (enabled) await scheduleSoon(db, now);
   const row = (await repo.listEnrolments(db, NATIONAL_PORTAL, { all: false, organisationId }))[0]!;
   return enrolmentView(row);
 }
@@ -321,17 +338,31 @@ export async function retryNationalRecord(
   const row = await repo.findOutbox(db, id);
   if (!row || row.platform !== NATIONAL_PORTAL) throw notFound('Sync record');
   const now = new Date();
-  await repo.requeueOutbox(db, id, {
-    record_key: row.record_key,
-    depends_on: row.depends_on,
-    payload_hash: row.payload_hash,
-    status: 'pending',
-    queued_at: now,
-    last_code: null,
-    last_detail: null,
+  await inTransaction(db, async (trx) => {
+    await repo.requeueOutbox(trx, id, {
+      record_key: row.record_key,
+      depends_on: row.depends_on,
+      payload_hash: row.payload_hash,
+      status: 'pending',
+      queued_at: now,
+      last_code: null,
+      last_detail: null,
+    });
+    await repo.updateEnrolment(trx, NATIONAL_PORTAL, row.organisation_id, { paused_until: null });
+    await scheduleSoon(trx, now);
+    await recordAudit(
+      trx,
+      caller,
+      {
+        action: 'federation.national.retry',
+        objectType: 'national_record',
+        objectId: id,
+        organisationId: row.organisation_id,
+        change: { platform: NATIONAL_PORTAL, recordKey: row.record_key, previousStatus: row.status },
+      },
+      now,
+    );
   });
-  await repo.updateEnrolment(db, NATIONAL_PORTAL, row.organisation_id, { paused_until: null });
-  await scheduleSoon(db, now);
   const found = await repo.listOutbox(
     db,
     NATIONAL_PORTAL,
@@ -370,7 +401,23 @@ export async function resyncNational(
     force: true,
     ...(organisationId === undefined ? {} : { organisationId }),
   });
-  await scheduleSoon(db, now);
+  // The records are queued one organisation per transaction (sync.ts); the resync is recorded with what it queued.
+  await inTransaction(db, async (trx) => {
+    await scheduleSoon(trx, now);
+    await recordAudit(
+      trx,
+      caller,
+      {
+        action: 'federation.national.resync',
+        objectType: 'national_platform',
+        objectId: NATIONAL_PORTAL,
+        organisationId: organisationId ?? null,
+        change: { platform: NATIONAL_PORTAL, organisationId: organisationId ?? null },
+        detail: { queued: result.queued, invalid: result.invalid },
+      },
+      now,
+    );
+  });
   return { queued: result.queued, invalid: result.invalid };
 }
 

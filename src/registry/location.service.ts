@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { Caller } from '../shared/caller.ts';
 import { notFound } from '../shared/errors.ts';
 import { escapeLike, foldForSearch } from '../shared/text.ts';
@@ -152,17 +153,19 @@ export async function createLocation(db: Kysely<DB>, caller: Caller, input: Loca
   const organisationId = await targetForWrite(db, caller, input.organisationId, 'location');
   const row = await validate(db, organisationId, input, undefined);
   const id = randomUUID();
-  try {
-    await repo.insertLocation(db, { id, organisation_id: organisationId, ...row });
-  } catch (e) {
-    mapConflict(e);
-  }
-  await recordAudit(db, caller, {
-    action: 'registry.location.create',
-    objectType: 'location',
-    objectId: id,
-    organisationId,
-    change: row,
+  await inTransaction(db, async (trx) => {
+    try {
+      await repo.insertLocation(trx, { id, organisation_id: organisationId, ...row });
+    } catch (e) {
+      mapConflict(e);
+    }
+    await recordAudit(trx, caller, {
+      action: 'registry.location.create',
+      objectType: 'location',
+      objectId: id,
+      organisationId,
+      change: row,
+    });
   });
   return toLocation((await repo.findLocation(db, id))!);
 }
@@ -214,18 +217,20 @@ export async function updateLocation(
   await requireWritable(db, caller, existing.organisation_id, 'Location', { kind: 'location', id });
   const { status, ...fields } = patch;
   const row = await validate(db, existing.organisation_id, { ...toLocation(existing), ...fields }, id);
-  try {
-    await repo.updateLocation(db, id, { ...row, ...(status !== undefined ? { status } : {}) });
-  } catch (e) {
-    mapConflict(e);
-  }
-  await recordAudit(db, caller, {
-    action: 'registry.location.update',
-    objectType: 'location',
-    objectId: id,
-    organisationId: existing.organisation_id,
-    change: { ...row, status },
-    detail: { fields: Object.keys(patch).sort() },
+  await inTransaction(db, async (trx) => {
+    try {
+      await repo.updateLocation(trx, id, { ...row, ...(status !== undefined ? { status } : {}) });
+    } catch (e) {
+      mapConflict(e);
+    }
+    await recordAudit(trx, caller, {
+      action: 'registry.location.update',
+      objectType: 'location',
+      objectId: id,
+      organisationId: existing.organisation_id,
+      change: { ...row, status },
+      detail: { fields: Object.keys(patch).sort() },
+    });
   });
   return toLocation((await repo.findLocation(db, id))!);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { hasPermission, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
 import { notFound } from '../shared/errors.ts';
 import { escapeLike, foldForSearch } from '../shared/text.ts';
@@ -195,17 +196,19 @@ export async function createOrganisation(
   requirePermission(caller, 'province:write');
   const row = validateOrganisation(input);
   const id = randomUUID();
-  try {
-    await repo.insertOrganisation(db, { id, ...row });
-  } catch (e) {
-    mapOrganisationConflict(e);
-  }
-  await recordAudit(db, caller, {
-    action: 'registry.organisation.create',
-    objectType: 'organisation',
-    objectId: id,
-    organisationId: id,
-    change: row,
+  await inTransaction(db, async (trx) => {
+    try {
+      await repo.insertOrganisation(trx, { id, ...row });
+    } catch (e) {
+      mapOrganisationConflict(e);
+    }
+    await recordAudit(trx, caller, {
+      action: 'registry.organisation.create',
+      objectType: 'organisation',
+      objectId: id,
+      organisationId: id,
+      change: row,
+    });
   });
   return toOrganisation((await repo.findOrganisation(db, id))!);
 }
@@ -279,18 +282,20 @@ export async function updateOrganisation(
   const current = toOrganisation(existing);
   const merged: OrganisationInput = { ...current, ...patch };
   const row = validateOrganisation(merged);
-  try {
-    await repo.updateOrganisation(db, id, row);
-  } catch (e) {
-    mapOrganisationConflict(e);
-  }
-  await recordAudit(db, caller, {
-    action: 'registry.organisation.update',
-    objectType: 'organisation',
-    objectId: id,
-    organisationId: id,
-    change: row,
-    detail: { fields: Object.keys(patch).sort() },
+  await inTransaction(db, async (trx) => {
+    try {
+      await repo.updateOrganisation(trx, id, row);
+    } catch (e) {
+      mapOrganisationConflict(e);
+    }
+    await recordAudit(trx, caller, {
+      action: 'registry.organisation.update',
+      objectType: 'organisation',
+      objectId: id,
+      organisationId: id,
+      change: row,
+      detail: { fields: Object.keys(patch).sort() },
+    });
   });
   return toOrganisation((await repo.findOrganisation(db, id))!);
 }

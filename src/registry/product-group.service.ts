@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/index.ts';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { requirePermission, type Caller } from '../shared/caller.ts';
 import { notFound } from '../shared/errors.ts';
 import { escapeLike, foldForSearch } from '../shared/text.ts';
@@ -123,23 +124,25 @@ export async function createProductGroup(
 ): Promise<ProductGroup> {
   requirePermission(caller, 'province:write');
   const row = await validate(db, input);
-  try {
-    await db
-      .insertInto('product_group')
-      .values({ code: input.code, ...row })
-      .execute();
-  } catch (e) {
-    if (uniqueViolation(e) !== undefined) throw conflict('code', 'registry.productGroup.taken');
-    throw e;
-  }
-  const created = await getProductGroup(db, input.code);
-  await recordAudit(db, caller, {
-    action: 'registry.productGroup.create',
-    objectType: 'product_group',
-    objectId: created.code,
-    change: created,
+  return inTransaction(db, async (trx) => {
+    try {
+      await trx
+        .insertInto('product_group')
+        .values({ code: input.code, ...row })
+        .execute();
+    } catch (e) {
+      if (uniqueViolation(e) !== undefined) throw conflict('code', 'registry.productGroup.taken');
+      throw e;
+    }
+    const created = await getProductGroup(trx, input.code);
+    await recordAudit(trx, caller, {
+      action: 'registry.productGroup.create',
+      objectType: 'product_group',
+      objectId: created.code,
+      change: created,
+    });
+    return created;
   });
-  return created;
 }
 
 /** Changes names, parent, order or retires a group (`active: false`); the code never changes. */
@@ -152,17 +155,19 @@ export async function updateProductGroup(
   requirePermission(caller, 'province:write');
   const existing = await getProductGroup(db, code);
   const row = await validate(db, { ...existing, ...patch, code });
-  await db
-    .updateTable('product_group')
-    .set({ ...row, updated_at: new Date() })
-    .where('code', '=', code)
-    .execute();
-  const updated = await getProductGroup(db, code);
-  await recordAudit(db, caller, {
-    action: 'registry.productGroup.update',
-    objectType: 'product_group',
-    objectId: code,
-    change: { before: existing, after: updated },
+  return inTransaction(db, async (trx) => {
+    await trx
+      .updateTable('product_group')
+      .set({ ...row, updated_at: new Date() })
+      .where('code', '=', code)
+      .execute();
+    const updated = await getProductGroup(trx, code);
+    await recordAudit(trx, caller, {
+      action: 'registry.productGroup.update',
+      objectType: 'product_group',
+      objectId: code,
+      change: { before: existing, after: updated },
+    });
+    return updated;
   });
-  return updated;
 }

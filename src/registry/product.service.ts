@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { Caller } from '../shared/caller.ts';
 import { notFound } from '../shared/errors.ts';
 import { escapeLike, foldForSearch } from '../shared/text.ts';
@@ -232,25 +233,27 @@ export async function createProduct(db: Kysely<DB>, caller: Caller, input: Produ
   const organisationId = await targetForWrite(db, caller, input.organisationId, 'product');
   const row = await validate(db, input);
   const id = randomUUID();
-  try {
-    await repo.insertProduct(db, { id, organisation_id: organisationId, ...row });
-  } catch (e) {
-    mapConflict(e);
-  }
-  for (const c of input.certifications ?? []) {
-    await repo.insertCertification(db, {
-      id: randomUUID(),
-      organisation_id: organisationId,
-      product_id: id,
-      ...certificationRow(c),
+  await inTransaction(db, async (trx) => {
+    try {
+      await repo.insertProduct(trx, { id, organisation_id: organisationId, ...row });
+    } catch (e) {
+      mapConflict(e);
+    }
+    for (const c of input.certifications ?? []) {
+      await repo.insertCertification(trx, {
+        id: randomUUID(),
+        organisation_id: organisationId,
+        product_id: id,
+        ...certificationRow(c),
+      });
+    }
+    await recordAudit(trx, caller, {
+      action: 'registry.product.create',
+      objectType: 'product',
+      objectId: id,
+      organisationId,
+      change: { ...row, certifications: input.certifications ?? [] },
     });
-  }
-  await recordAudit(db, caller, {
-    action: 'registry.product.create',
-    objectType: 'product',
-    objectId: id,
-    organisationId,
-    change: { ...row, certifications: input.certifications ?? [] },
   });
   return loadProduct(db, id);
 }
@@ -303,18 +306,20 @@ export async function updateProduct(
   const current = (await toProducts(db, [existing]))[0]!;
   const { status, ...fields } = patch;
   const row = await validate(db, { ...current, ...fields, certifications: [] });
-  try {
-    await repo.updateProduct(db, id, { ...row, ...(status !== undefined ? { status } : {}) });
-  } catch (e) {
-    mapConflict(e);
-  }
-  await recordAudit(db, caller, {
-    action: 'registry.product.update',
-    objectType: 'product',
-    objectId: id,
-    organisationId: existing.organisation_id,
-    change: { ...row, status },
-    detail: { fields: Object.keys(patch).sort() },
+  await inTransaction(db, async (trx) => {
+    try {
+      await repo.updateProduct(trx, id, { ...row, ...(status !== undefined ? { status } : {}) });
+    } catch (e) {
+      mapConflict(e);
+    }
+    await recordAudit(trx, caller, {
+      action: 'registry.product.update',
+      objectType: 'product',
+      objectId: id,
+      organisationId: existing.organisation_id,
+      change: { ...row, status },
+      detail: { fields: Object.keys(patch).sort() },
+    });
   });
   return loadProduct(db, id);
 }
@@ -339,16 +344,33 @@ export async function addProductImage(
   file: { data: Buffer; filename?: string | undefined; alt?: string | undefined },
 ): Promise<Product> {
   const product = await writableProduct(db, caller, productId);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const stored = await storeMedia(trx, product.organisation_id, 'image', file.data, file.filename);
-    await repo.attachImage(trx, productId, stored.id, cleanText(file.alt)?.slice(0, MAX_TEXT) ?? null);
+    const alt = cleanText(file.alt)?.slice(0, MAX_TEXT) ?? null;
+    await repo.attachImage(trx, productId, stored.id, alt);
+    await recordAudit(trx, caller, {
+      action: 'registry.product.image.add',
+      objectType: 'product',
+      objectId: productId,
+      organisationId: product.organisation_id,
+      change: { mediaId: stored.id, alt },
+    });
   });
   return loadProduct(db, productId);
 }
 
 export async function removeProductImage(db: Kysely<DB>, caller: Caller, productId: string, mediaId: string) {
-  await writableProduct(db, caller, productId);
-  if (!(await repo.detachImage(db, productId, mediaId))) throw notFound('Image');
+  const product = await writableProduct(db, caller, productId);
+  await inTransaction(db, async (trx) => {
+    if (!(await repo.detachImage(trx, productId, mediaId))) throw notFound('Image');
+    await recordAudit(trx, caller, {
+      action: 'registry.product.image.remove',
+      objectType: 'product',
+      objectId: productId,
+      organisationId: product.organisation_id,
+      change: { mediaId },
+    });
+  });
 }
 
 export async function addCertification(
@@ -362,11 +384,21 @@ export async function addCertification(
   validateCertification(input, problems);
   problems.throwIfAny();
   const id = randomUUID();
-  await repo.insertCertification(db, {
-    id,
-    organisation_id: product.organisation_id,
-    product_id: productId,
-    ...certificationRow(input),
+  await inTransaction(db, async (trx) => {
+    const row = certificationRow(input);
+    await repo.insertCertification(trx, {
+      id,
+      organisation_id: product.organisation_id,
+      product_id: productId,
+      ...row,
+    });
+    await recordAudit(trx, caller, {
+      action: 'registry.certification.create',
+      objectType: 'certification',
+      objectId: id,
+      organisationId: product.organisation_id,
+      change: { productId, ...row },
+    });
   });
   return toCertification((await repo.findCertification(db, id))!);
 }
@@ -385,18 +417,39 @@ export async function updateCertification(
   id: string,
   patch: Partial<CertificationInput>,
 ): Promise<Certification> {
-  const existing = toCertification(await writableCertification(db, caller, productId, id));
+  const found = await writableCertification(db, caller, productId, id);
+  const existing = toCertification(found);
   const merged: CertificationInput = { ...existing, ...patch };
   const problems = new FieldProblems();
   validateCertification(merged, problems);
   problems.throwIfAny();
-  await repo.updateCertification(db, id, certificationRow(merged));
+  await inTransaction(db, async (trx) => {
+    const row = certificationRow(merged);
+    await repo.updateCertification(trx, id, row);
+    await recordAudit(trx, caller, {
+      action: 'registry.certification.update',
+      objectType: 'certification',
+      objectId: id,
+      organisationId: found.organisation_id,
+      change: { productId, ...row },
+      detail: { fields: Object.keys(patch).sort() },
+    });
+  });
   return toCertification((await repo.findCertification(db, id))!);
 }
 
 export async function removeCertification(db: Kysely<DB>, caller: Caller, productId: string, id: string) {
-  await writableCertification(db, caller, productId, id);
-  await repo.deleteCertification(db, id);
+  const found = await writableCertification(db, caller, productId, id);
+  await inTransaction(db, async (trx) => {
+    await repo.deleteCertification(trx, id);
+    await recordAudit(trx, caller, {
+      action: 'registry.certification.remove',
+      objectType: 'certification',
+      objectId: id,
+      organisationId: found.organisation_id,
+      change: { productId },
+    });
+  });
 }
 
 /** Attaches the certificate document (PDF or image, sniffed from its bytes). */
@@ -408,9 +461,16 @@ export async function attachCertificationDocument(
   file: { data: Buffer; filename?: string | undefined },
 ): Promise<Certification> {
   const cert = await writableCertification(db, caller, productId, id);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const stored = await storeMedia(trx, cert.organisation_id, 'document', file.data, file.filename);
     await repo.updateCertification(trx, id, { document_media_id: stored.id });
+    await recordAudit(trx, caller, {
+      action: 'registry.certification.document',
+      objectType: 'certification',
+      objectId: id,
+      organisationId: cert.organisation_id,
+      change: { productId, mediaId: stored.id },
+    });
   });
   return toCertification((await repo.findCertification(db, id))!);
 }
@@ -472,13 +532,16 @@ export async function setProductStandard(
 ): Promise<ProductStandardView> {
   const row = await writableProduct(db, caller, id);
   const by = caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : null;
-  const bound = await bindProductStandard(db, row.id, standardId, by);
-  await recordAudit(db, caller, {
-    action: 'registry.product.standard',
-    objectType: 'product',
-    objectId: row.id,
-    organisationId: row.organisation_id,
-    change: { standardId },
+  const bound = await inTransaction(db, async (trx) => {
+    const result = await bindProductStandard(trx, row.id, standardId, by);
+    await recordAudit(trx, caller, {
+      action: 'registry.product.standard',
+      objectType: 'product',
+      objectId: row.id,
+      organisationId: row.organisation_id,
+      change: { standardId },
+    });
+    return result;
   });
   return standardView(bound);
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { identifierKeyParts, indexEpcs, type IndexedEpc } from '../epcis/event-index.ts';
 import type { EpcisEvent } from '../epcis/model.ts';
 import { enqueueJob, type JobContext } from '../jobs/job.service.ts';
@@ -100,7 +101,7 @@ export async function bindProductStandard(
     if (!row.product_groups.includes(product.groupCode))
       throw invalidStandard(`Standard ${standardId} is not made for product group ${product.groupCode}`);
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (standardId === null) await repo.unbindStandard(trx, productId);
     else await repo.bindStandard(trx, productId, standardId, boundBy);
     const lots = await repo.lotsOfGtin(trx, product.gtin);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { ComplianceResult, StandardProfile } from './profile.ts';
 import type { StandardTable } from './standards.tables.ts';
 
@@ -85,7 +86,7 @@ export async function updateDraft(
 
 /** Publishes a draft and supersedes the profile's published version, in one transaction. */
 export async function publish(db: Kysely<DB>, id: string, profileId: string): Promise<StandardRow | undefined> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const now = new Date();
     await tx
       .updateTable('standard')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { EpcisEvent } from '../epcis/model.ts';
 import {
   callerOrganisation,
@@ -141,12 +142,15 @@ export async function createDraft(db: Kysely<DB>, caller: Caller, document: unkn
     });
   }
   const by = caller.kind === 'user' ? caller.userId : caller.kind === 'apiKey' ? caller.apiKeyId : null;
-  const created = await repo.insertDraft(db, profile, by);
-  await recordAudit(db, caller, {
-    action: 'standards.draft.create',
-    objectType: 'standard',
-    objectId: created.id,
-    change: profile,
+  const created = await inTransaction(db, async (trx) => {
+    const row = await repo.insertDraft(trx, profile, by);
+    await recordAudit(trx, caller, {
+      action: 'standards.draft.create',
+      objectType: 'standard',
+      objectId: row.id,
+      change: profile,
+    });
+    return row;
   });
   return detail(created);
 }
@@ -167,13 +171,16 @@ export async function updateDraft(
       fields: [{ field: 'document.id', message: `expected ${row.profile_id} version ${row.version}` }],
     });
   }
-  const updated = await repo.updateDraft(db, id, profile);
-  if (!updated) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
-  await recordAudit(db, caller, {
-    action: 'standards.draft.update',
-    objectType: 'standard',
-    objectId: id,
-    change: profile,
+  const updated = await inTransaction(db, async (trx) => {
+    const row = await repo.updateDraft(trx, id, profile);
+    if (!row) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
+    await recordAudit(trx, caller, {
+      action: 'standards.draft.update',
+      objectType: 'standard',
+      objectId: id,
+      change: profile,
+    });
+    return row;
   });
   return detail(updated);
 }
@@ -184,13 +191,16 @@ export async function publishStandard(db: Kysely<DB>, caller: Caller, id: string
   if (!row) throw new AppError('not_found', `No standard ${id}`);
   if (row.status !== 'draft')
     throw new AppError('conflict', `Standard ${id} is ${row.status}; only a draft is published`);
-  const published = await repo.publish(db, id, row.profile_id);
-  if (!published) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
-  await recordAudit(db, caller, {
-    action: 'standards.publish',
-    objectType: 'standard',
-    objectId: id,
-    change: { id, profileId: row.profile_id, version: row.version },
+  const published = await inTransaction(db, async (trx) => {
+    const done = await repo.publish(trx, id, row.profile_id);
+    if (!done) throw new AppError('conflict', `Standard ${id} is no longer a draft`);
+    await recordAudit(trx, caller, {
+      action: 'standards.publish',
+      objectType: 'standard',
+      objectId: id,
+      change: { id, profileId: row.profile_id, version: row.version },
+    });
+    return done;
   });
   return detail(published);
 }
