@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { loadDemoData } from '../../src/demo/index.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { apiKeyFor, startTestApp, type TestApp } from '../helpers/app.ts';
 import { drainJobs } from '../helpers/epcis.ts';
 import { startNationalPortalStandIn, type NationalPortalStandIn } from '../helpers/national-portal-stand-in.ts';
 import { launchChromium } from './chromium.ts';
+import { signInWith } from './session-helpers.ts';
 
 /**
  * The data exchange and audit screens in Debian's Chromium against the real server (Huế demo data, a stand-in for
@@ -58,27 +59,7 @@ afterAll(async () => {
   }
 });
 
-interface Session {
-  readonly page: Page;
-  readonly errors: string[];
-}
-
-async function signIn(login: string, viewport = { width: 1280, height: 900 }): Promise<Session> {
-  const context = await browser.newContext({ locale: 'vi-VN', viewport, serviceWorkers: 'block' });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
-  });
-  await page.goto(`${base}/app/`);
-  await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(`${login}@truyxuat.demo`);
-  await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
-  return { page, errors };
-}
+const signIn = signInWith(() => ({ browser, base, contexts }));
 
 async function organisationOf(login: string): Promise<{ id: string; name: string }> {
   return t.db
