@@ -198,6 +198,8 @@ function Lot({ gtin, lot }: { gtin: string; lot: string }) {
         )}
       </Card>
 
+      <LotPhotos gtin={gtin} lot={lot} />
+
       <Compliance product={product} root={root} stored={evaluation} loading={products.loading || compliance.loading}>
         {compliance.error && <ProblemAlert error={compliance.error} onRetry={compliance.reload} />}
       </Compliance>
@@ -374,5 +376,50 @@ function FindLot({ onFound }: { onFound: (s: ScannedIdentifier) => void }) {
         </Button>
       </div>
     </Form>
+  );
+}
+
+interface LotPhoto {
+  readonly id: string;
+  readonly url: string;
+  readonly eventTime: string;
+  readonly bizStep: string | null;
+}
+
+/**
+ * Photos attached to the events of the lot (`GET /api/lot-photos`): the business's own, every one for the province.
+ * They are not shown on the consumer page.
+ */
+function LotPhotos({ gtin, lot }: { gtin: string; lot: string }) {
+  const { t } = useI18n();
+  const photos = useResource<LotPhoto[]>(`/api/lot-photos${query({ gtin, lot })}`);
+  return (
+    <Card title={t('photos.lot.title')} size="small">
+      <Loadable resource={photos}>
+        {(list) =>
+          list.length === 0 ? (
+            <Typography.Text type="secondary">{t('photos.lot.empty')}</Typography.Text>
+          ) : (
+            <Space orientation="vertical">
+              <Space wrap>
+                {list.map((p) => (
+                  <a key={p.id} href={p.url} target="_blank" rel="noreferrer">
+                    <img
+                      className="event-photo"
+                      src={p.url}
+                      alt={t('photos.lot.alt', { step: p.bizStep ?? '', time: new Date(p.eventTime).toLocaleString() })}
+                      width={120}
+                      height={120}
+                      style={{ objectFit: 'cover', borderRadius: 6 }}
+                    />
+                  </a>
+                ))}
+              </Space>
+              <Typography.Text type="secondary">{t('photos.lot.private')}</Typography.Text>
+            </Space>
+          )
+        }
+      </Loadable>
+    </Card>
   );
 }

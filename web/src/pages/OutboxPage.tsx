@@ -63,6 +63,11 @@ export function OutboxPage() {
             render: (_, r) => (
               <Space orientation="vertical" size={0}>
                 <Tag color={COLOURS[r.state]}>{t(`outbox.state.${r.state}`)}</Tag>
+                {(r.photosPending ?? 0) > 0 && (
+                  <Typography.Text type="secondary">
+                    {t('photos.pending', { count: r.photosPending ?? 0 })}
+                  </Typography.Text>
+                )}
                 {r.error && <Typography.Text type="danger">{r.error}</Typography.Text>}
               </Space>
             ),
