@@ -70,6 +70,10 @@ export default async function run(args: string[]): Promise<void> {
     for (const [i, side] of sides.entries()) console.log(`capture ${side.name}: ${fmt(rate[i]!, 0)} events/s`);
     console.log(`capture ratio with/without: ${fmt(rate[0]! / rate[1]!, 3)}`);
 
+    // Statistics first: fresh tables without them plan either side arbitrarily (a MATCH_epc query could scan every
+    // visibility row of the organisation instead of starting from the EPC index).
+    await pool.query('analyze epcis_event, epcis_event_visibility, epcis_event_epc, epcis_event_link, lot_edge');
+
     // Queries: the same shapes on each side's own events, alternated.
     const serialOf = (base: number, g: number) => `https://id.gs1.org/01/${gtinOf((base + g) % 997)}/21/S${base + g}-1`;
     const windowOf = (g: number) => {
