@@ -63,7 +63,11 @@ export async function spawnTruyxuat(
     }),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`truyxuat ${args.join(' ')} did not start:\n${out}`)), 300_000);
+    const timer = setTimeout(() => {
+      // Started but never ready (an error it logged and survived): do not leave it running.
+      child.kill('SIGKILL');
+      reject(new Error(`truyxuat ${args.join(' ')} did not start:\n${out}`));
+    }, 300_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = ready.exec(out);
