@@ -18,7 +18,32 @@ file=$2
 if [ -n "${DATABASE_URL:-}" ]; then
   case "$action" in
     backup) pg_dump --format=custom --no-owner --no-privileges --file="$file" "$DATABASE_URL" ;;
-    restore) pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --dbname="$DATABASE_URL" "$file" ;;
+    restore)
+      pg_restore --clean --if-exists --no-owner --no-privileges --exit-on-error --dbname="$DATABASE_URL" "$file"
+      # The dump carries no privileges, and the role the server drops to for row-level security (migration 0022)
+      # lives in the cluster, not in the database: grant it again, or the restored database refuses the server.
+      psql --quiet --no-psqlrc --set ON_ERROR_STOP=1 --dbname="$DATABASE_URL" <<'SQL'
+do $$
+begin
+  create role truyxuat_app nologin nosuperuser nobypassrls nocreaterole nocreatedb;
+exception when duplicate_object or unique_violation then null;
+end $$;
+do $$
+begin
+  execute format('grant usage, create on schema %I to truyxuat_app', current_schema());
+  execute format('grant select, insert, update, delete on all tables in schema %I to truyxuat_app', current_schema());
+  execute format('grant usage, select, update on all sequences in schema %I to truyxuat_app', current_schema());
+  execute format('alter default privileges in schema %I grant select, insert, update, delete on tables to truyxuat_app',
+    current_schema());
+  execute format('alter default privileges in schema %I grant usage, select, update on sequences to truyxuat_app',
+    current_schema());
+  if not (select rolsuper from pg_roles where rolname = current_user)
+     and not pg_has_role(current_user, 'truyxuat_app', 'member') then
+    execute format('grant truyxuat_app to %I', current_user);
+  end if;
+end $$;
+SQL
+      ;;
     *) usage ;;
   esac
   exit 0
