@@ -46,23 +46,61 @@ export interface KeyParts {
   readonly key: { ai: string; value: string } | null;
 }
 
-/** Canonical form and GS1 key parts of any identifier an event may carry (EPC URN, Digital Link, other URI). */
+/**
+ * Canonical form and GS1 key parts of any identifier an event may carry (EPC URN, Digital Link, other URI). The
+ * answer is shared (frozen): one capture asks about each identifier several times (event row, standards check,
+ * recall follow-up, delegation scope), and locations and parties repeat across events.
+ */
 export function identifierKeyParts(value: string): KeyParts {
-  const elements = value.startsWith('urn:epc:')
-    ? epcUrnToElements(value)
-    : /^https?:\/\//i.test(value)
-      ? digitalLinkToElements(value)
-      : null;
+  const known = keyPartsMemo.get(value);
+  if (known !== undefined) return known;
+  const parts = Object.freeze(computeKeyParts(value));
+  if (keyPartsMemo.size >= KEY_PARTS_MEMO_LIMIT) keyPartsMemo.clear();
+  keyPartsMemo.set(value, parts);
+  return parts;
+}
+
+const KEY_PARTS_MEMO_LIMIT = 50_000;
+const keyPartsMemo = new Map<string, KeyParts>();
+
+type Elements = readonly (readonly [ai: string, value: string])[];
+
+/**
+ * The GS1 element strings of an EPC URN or Digital Link URI (null for anything else or an invalid one), shared with
+ * validation so that an identifier is parsed once between checking and indexing it. Do not modify the answer.
+ */
+export function gs1Elements(value: string): Elements | null {
+  let known = elementsMemo.get(value);
+  if (known === undefined) {
+    known = value.startsWith('urn:epc:')
+      ? epcUrnToElements(value)
+      : /^https?:\/\//i.test(value)
+        ? digitalLinkToElements(value)
+        : null;
+    if (elementsMemo.size >= KEY_PARTS_MEMO_LIMIT) elementsMemo.clear();
+    elementsMemo.set(value, known);
+  }
+  return known;
+}
+
+const elementsMemo = new Map<string, Elements | null>();
+
+function elementValue(elements: Elements, ai: string): string | null {
+  for (const [a, v] of elements) if (a === ai) return v;
+  return null;
+}
+
+function computeKeyParts(value: string): KeyParts {
+  const elements = gs1Elements(value);
   const canonical = canonicalDigitalLink(value) ?? value;
   if (!elements || elements.length === 0) return { canonical, gtin: null, lot: null, serial: null, key: null };
-  const find = (ai: string) => elements.find(([a]) => a === ai)?.[1] ?? null;
   const [primaryAi, primaryValue] = elements[0]!;
   return {
     canonical,
-    gtin: find('01'),
-    lot: find('10'),
-    serial: find('21'),
-    key: { ai: primaryAi, value: primaryValue },
+    gtin: elementValue(elements, '01'),
+    lot: elementValue(elements, '10'),
+    serial: elementValue(elements, '21'),
+    key: Object.freeze({ ai: primaryAi, value: primaryValue }),
   };
 }
 
@@ -88,36 +126,43 @@ function epcRow(
   return { role, epc: parts.canonical, isClass, gtin: parts.gtin, lot: parts.lot, serial: parts.serial, quantity, uom };
 }
 
+// Module-level helpers, not closures per call: this runs for every identifier of every captured event, several
+// times per capture (and a closure made per call costs more than its work here).
+function pushInstances(rows: IndexedEpc[], event: Json, field: string, role: EpcRole): void {
+  const list = event[field];
+  if (!Array.isArray(list)) return;
+  for (const v of list) {
+    const s = asString(v);
+    if (s) rows.push(epcRow(role, s, false, null, null));
+  }
+}
+
+function pushClasses(rows: IndexedEpc[], event: Json, field: string, role: EpcRole): void {
+  const list = event[field];
+  if (!Array.isArray(list)) return;
+  for (const v of list) {
+    if (typeof v !== 'object' || v === null) continue;
+    const q = v as Json;
+    const epcClass = asString(q.epcClass);
+    if (!epcClass) continue;
+    const quantity = typeof q.quantity === 'number' ? q.quantity : q.quantity !== undefined ? Number(q.quantity) : null;
+    rows.push(epcRow(role, epcClass, true, Number.isFinite(quantity) ? quantity : null, asString(q.uom)));
+  }
+}
+
 /** Every identifier the event mentions, with its role. */
 export function indexEpcs(event: Json): IndexedEpc[] {
   const rows: IndexedEpc[] = [];
-  const instances = (field: string, role: EpcRole) => {
-    for (const v of asArray(event[field])) {
-      const s = asString(v);
-      if (s) rows.push(epcRow(role, s, false, null, null));
-    }
-  };
-  const classes = (field: string, role: EpcRole) => {
-    for (const v of asArray(event[field])) {
-      if (typeof v !== 'object' || v === null) continue;
-      const q = v as Json;
-      const epcClass = asString(q.epcClass);
-      if (!epcClass) continue;
-      const quantity =
-        typeof q.quantity === 'number' ? q.quantity : q.quantity !== undefined ? Number(q.quantity) : null;
-      rows.push(epcRow(role, epcClass, true, Number.isFinite(quantity) ? quantity : null, asString(q.uom)));
-    }
-  };
-  instances('epcList', 'epc');
+  pushInstances(rows, event, 'epcList', 'epc');
   const parent = asString(event.parentID);
   if (parent) rows.push(epcRow('parent', parent, false, null, null));
-  instances('childEPCs', 'child');
-  instances('inputEPCList', 'input');
-  instances('outputEPCList', 'output');
-  classes('quantityList', 'quantity');
-  classes('childQuantityList', 'child_quantity');
-  classes('inputQuantityList', 'input_quantity');
-  classes('outputQuantityList', 'output_quantity');
+  pushInstances(rows, event, 'childEPCs', 'child');
+  pushInstances(rows, event, 'inputEPCList', 'input');
+  pushInstances(rows, event, 'outputEPCList', 'output');
+  pushClasses(rows, event, 'quantityList', 'quantity');
+  pushClasses(rows, event, 'childQuantityList', 'child_quantity');
+  pushClasses(rows, event, 'inputQuantityList', 'input_quantity');
+  pushClasses(rows, event, 'outputQuantityList', 'output_quantity');
   return rows;
 }
 

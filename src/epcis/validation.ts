@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { hasValidCheckDigit } from '../identifiers/check-digit.ts';
-import { digitalLinkToElements, epcUrnToElements } from '../identifiers/epc.ts';
 import type { Finding } from './errors.ts';
+import { gs1Elements } from './event-index.ts';
 import { EPCIS_JSON_SCHEMA } from './generated/epcis-json-schema.generated.ts';
 import { EVENT_TYPES, STANDARD_EVENT_FIELDS, type EpcisEvent } from './model.ts';
 import { isStandardTermOrUri, type VocabularyName } from './vocabulary.ts';
@@ -152,11 +152,11 @@ export function identifierProblem(value: unknown, checkDigits = true, gs1Keys = 
   if (value.startsWith('urn:epc:id:') || value.startsWith('urn:epc:class:') || value.startsWith('urn:epc:idpat:')) {
     const scheme = value.split(':')[3] ?? '';
     if (['gid', 'usdod', 'adi', 'bic', 'imovn'].includes(scheme)) return null;
-    return epcUrnToElements(value) ? null : 'is not a valid EPC URN';
+    return gs1Elements(value) ? null : 'is not a valid EPC URN';
   }
   // On GS1's own resolver domain a URI claims to be a GS1 key; on other domains it is accepted as an opaque URI.
   if (checkDigits && /^https?:\/\/id\.gs1\.org\//i.test(value)) {
-    const elements = digitalLinkToElements(value);
+    const elements = gs1Elements(value);
     if (!elements) return 'is not a valid GS1 Digital Link URI';
     const [ai = '', key = ''] = elements[0] ?? [];
     const span = CHECK_DIGIT_SPANS[ai];
@@ -310,6 +310,25 @@ const NOT_XML_CHAR =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function notXmlChars(at: string, value: unknown, add: (field: string, message: string) => void): void {
+  // Nearly every event is clean: check it without building a field path for every value, and name the fields only
+  // when there is something to report.
+  if (hasNotXmlChar(value)) namedNotXmlChars(at, value, add);
+}
+
+function hasNotXmlChar(value: unknown): boolean {
+  if (typeof value === 'string') return NOT_XML_CHAR.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasNotXmlChar(v)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (NOT_XML_CHAR.test(key) || hasNotXmlChar((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function namedNotXmlChars(at: string, value: unknown, add: (field: string, message: string) => void): void {
   if (typeof value === 'string') {
     if (NOT_XML_CHAR.test(value))
       add(at, 'contains a control character that EPCIS XML cannot carry (only tab, line feed and carriage return)');
@@ -317,13 +336,13 @@ function notXmlChars(at: string, value: unknown, add: (field: string, message: s
   }
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => notXmlChars(`${at}[${i}]`, v, add));
+    value.forEach((v, i) => namedNotXmlChars(`${at}[${i}]`, v, add));
     return;
   }
   for (const [key, v] of Object.entries(value)) {
     const field = at === '' ? key : `${at}.${key}`;
     if (NOT_XML_CHAR.test(key)) add(field, 'the field name contains a character EPCIS XML cannot carry');
-    notXmlChars(field, v, add);
+    namedNotXmlChars(field, v, add);
   }
 }
 
