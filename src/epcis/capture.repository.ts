@@ -36,6 +36,17 @@ export interface EventRow {
 const CHUNK = 1000;
 
 /**
+ * The rows' namespaces as one parameter when the chunk shares one object (the rows of one document do), else one
+ * per row: the shared map is turned into jsonb once per statement, not once per event.
+ */
+function namespacesParameters(chunk: readonly EventRow[]): { shared: string | null; perRow: (string | null)[] } {
+  const first = chunk[0]?.namespaces;
+  return chunk.every((r) => r.namespaces === first)
+    ? { shared: JSON.stringify(first ?? {}), perRow: chunk.map(() => null) }
+    : { shared: null, perRow: chunk.map((r) => JSON.stringify(r.namespaces)) };
+}
+
+/**
  * Inserts events, skipping any whose hash or eventID the owner has stored already. Returns hash → row id of the
  * inserted ones; the caller decides whether a skipped event is a harmless duplicate or an eventID clash.
  *
@@ -47,13 +58,15 @@ export async function insertEvents(db: Transaction<DB>, rows: readonly EventRow[
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
     const col = <T>(pick: (r: EventRow) => T) => chunk.map(pick);
-    const result = await sql<{ id: string; event_hash: string }>`
+    const ns = namespacesParameters(chunk);
+    const result = await sql<{ id: string; event_hash: string; record_time: string }>`
       insert into epcis_event (event_id, event_hash, event_type, event_time, event_time_zone_offset, action, biz_step,
         disposition, read_point, biz_location, transformation_id, error_declaration_time, error_reason,
         owner_organisation_id, via_organisation_id, visible_to, capture_job_id, channel, namespaces, document)
       select u.event_id, u.event_hash, u.event_type, u.event_time, u.tz, u.action, u.biz_step, u.disposition,
         u.read_point, u.biz_location, u.transformation_id, u.error_time, u.error_reason, u.owner, u.via,
-        string_to_array(u.visible, ','), u.job, u.channel, u.namespaces::jsonb, u.document::jsonb
+        string_to_array(u.visible, ','), u.job, u.channel, coalesce(u.namespaces::jsonb, ${ns.shared}::jsonb),
+        u.document::jsonb
       from unnest(
         ${col((r) => r.eventId)}::text[], ${col((r) => r.eventHash)}::text[], ${col((r) => r.eventType)}::text[],
         ${col((r) => r.eventTime)}::timestamptz[], ${col((r) => r.eventTimeZoneOffset)}::text[],
@@ -62,29 +75,37 @@ export async function insertEvents(db: Transaction<DB>, rows: readonly EventRow[
         ${col((r) => r.errorDeclarationTime)}::timestamptz[], ${col((r) => r.errorReason)}::text[],
         ${col((r) => r.ownerOrganisationId)}::text[], ${col((r) => r.viaOrganisationId)}::text[],
         ${col((r) => r.visibleTo.join(','))}::text[], ${col((r) => r.captureJobId)}::text[], ${col((r) => r.channel)}::text[],
-        ${col((r) => JSON.stringify(r.namespaces))}::text[], ${col((r) => JSON.stringify(r.document))}::text[]
+        ${ns.perRow}::text[], ${col((r) => JSON.stringify(r.document))}::text[]
       ) as u(event_id, event_hash, event_type, event_time, tz, action, biz_step, disposition, read_point, biz_location,
         transformation_id, error_time, error_reason, owner, via, visible, job, channel, namespaces, document)
       on conflict do nothing
-      returning id::text as id, event_hash
+      returning id::text as id, event_hash, record_time::text as record_time
     `.execute(db);
     const idByHash = new Map(result.rows.map((r) => [r.event_hash, r.id]));
-    if (result.rows.length > 0) {
-      await sql`
-        insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time, biz_step)
-        select distinct unnest(e.visible_to), e.id, e.event_time, e.record_time, e.biz_step
-        from epcis_event e where e.id = any(${result.rows.map((r) => r.id)}::bigint[])
-      `.execute(db);
-    }
+    const recordTime = new Map(result.rows.map((r) => [r.event_hash, r.record_time]));
     for (const [hash, id] of idByHash) inserted.set(hash, id);
 
+    // One visibility row per organisation that may see a new event, from what was just inserted (the event's own
+    // time, step and returned record time), not by looking the new rows up again. A separate statement: the
+    // row-level-security check of a visibility row reads its event, which a sibling CTE's insert would hide.
+    const visibility: { org: string; row: string; r: EventRow; recordTime: string }[] = [];
     const epcs: { row: string; e: IndexedEpc }[] = [];
     const links: { row: string; l: EventRow['links'][number] }[] = [];
     for (const r of chunk) {
       const id = idByHash.get(r.eventHash);
       if (id === undefined) continue;
+      for (const org of new Set(r.visibleTo))
+        visibility.push({ org, row: id, r, recordTime: recordTime.get(r.eventHash)! });
       for (const e of r.epcs) epcs.push({ row: id, e });
       for (const l of r.links) links.push({ row: id, l });
+    }
+    if (visibility.length > 0) {
+      await sql`
+        insert into epcis_event_visibility (organisation_id, event_row, event_time, record_time, biz_step)
+        select * from unnest(${visibility.map((v) => v.org)}::text[], ${visibility.map((v) => v.row)}::bigint[],
+          ${visibility.map((v) => v.r.eventTime)}::timestamptz[], ${visibility.map((v) => v.recordTime)}::timestamptz[],
+          ${visibility.map((v) => v.r.bizStep)}::text[])
+      `.execute(db);
     }
     if (epcs.length > 0) {
       await sql`

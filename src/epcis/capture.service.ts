@@ -21,7 +21,7 @@ import * as repo from './capture.repository.ts';
 import type { CaptureError } from './epcis.tables.ts';
 import { EpcisValidationError, type Finding } from './errors.ts';
 import { eventHash } from './event-hash.ts';
-import { glnOf, indexEpcs, indexLinks, identifierKeyParts } from './event-index.ts';
+import { glnOf, indexEpcs, indexLinks, identifierKeyParts, type IndexedLink } from './event-index.ts';
 import { parseEpcisDocument } from './index.ts';
 import type { EpcisEvent, MasterData } from './model.ts';
 import { enqueueStreamDispatch } from './subscription.service.ts';
@@ -228,35 +228,34 @@ export async function storeEvents(
   const prepared = events.map((event, index) => {
     const hash = eventHash(event, namespaces);
     const eventId = typeof event.eventID === 'string' && event.eventID !== '' ? event.eventID : hash;
-    return { index, hash, eventId, event: { ...event, eventID: eventId } };
+    return { index, hash, eventId, event };
   });
   const seen = new Set<string>();
   const unique = prepared.filter((p) => (seen.has(p.hash) ? false : (seen.add(p.hash), true)));
 
-  const parties = new Map<string, string[]>();
+  // Links once per event: their source/destination parties decide who may see it, and they are stored.
+  const linksOf = new Map<string, IndexedLink[]>();
   const glns = new Set<string>();
   for (const p of unique) {
     const links = indexLinks(p.event);
-    const partyGlns = links
-      .filter((l) => l.kind === 'source' || l.kind === 'destination')
-      .map((l) => glnOf(l.value))
-      .filter((g): g is string => g !== null);
-    parties.set(p.hash, partyGlns);
-    partyGlns.forEach((g) => glns.add(g));
+    linksOf.set(p.hash, links);
+    for (const l of links) {
+      if (l.kind !== 'source' && l.kind !== 'destination') continue;
+      const gln = glnOf(l.value);
+      if (gln !== null) glns.add(gln);
+    }
   }
   const orgByGln = await repo.organisationsByGln(trx, [...glns]);
 
   const rows: repo.EventRow[] = unique.map((p) => {
-    const e = p.event as unknown as Record<string, unknown> & EpcisEvent;
+    const e = p.event;
     const visible = new Set<string>([context.organisationId]);
     if (context.viaOrganisationId) visible.add(context.viaOrganisationId);
-    for (const g of parties.get(p.hash) ?? []) {
-      const org = orgByGln.get(g);
-      if (org) visible.add(org);
-    }
-    const links = indexLinks(e).map((l) => {
+    const links = linksOf.get(p.hash)!.map((l) => {
       const gln = l.kind === 'source' || l.kind === 'destination' ? glnOf(l.value) : null;
-      return { ...l, organisationId: gln ? (orgByGln.get(gln) ?? null) : null };
+      const organisationId = gln ? (orgByGln.get(gln) ?? null) : null;
+      if (organisationId) visible.add(organisationId);
+      return { ...l, organisationId };
     });
     const declaration = e.errorDeclaration;
     return {
@@ -279,7 +278,7 @@ export async function storeEvents(
       captureJobId: context.captureJobId,
       channel: context.channel,
       namespaces,
-      document: withoutRecordTime(p.event),
+      document: storedDocument(p.event, p.eventId),
       epcs: indexEpcs(e),
       links,
     };
@@ -317,9 +316,11 @@ export async function storeEvents(
   };
 }
 
-function withoutRecordTime(event: EpcisEvent): Record<string, unknown> {
+/** The event as stored: with its eventID (the hash when it had none), without recordTime, in one copy. */
+function storedDocument(event: EpcisEvent, eventId: string): Record<string, unknown> {
   // recordTime is the repository's to set (EPCIS 2.0 §7.4.1); it is added from the column when events are read.
   const { recordTime: _ignored, ...rest } = event;
+  rest.eventID = eventId;
   return rest;
 }
 
