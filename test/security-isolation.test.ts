@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../src/demo/index.ts';
 import { createNamedQuery } from '../src/epcis/query.service.ts';
 import { createSubscription } from '../src/epcis/subscription.service.ts';
+import { createConnector } from '../src/federation/connector.service.ts';
+import { createRemoteNode } from '../src/federation/cross-node.service.ts';
+import { setNationalEnrolment } from '../src/federation/national.service.ts';
+import { saveTarget } from '../src/insights/insights.service.ts';
+import { answerSurvey, sendSurvey } from '../src/insights/insights.survey.ts';
 import { createWebhook } from '../src/notifications/notifications.service.ts';
+import { submitRegistration } from '../src/registry/registration.service.ts';
 import { createApiKey, grantDelegation } from '../src/registry/identity.service.ts';
 import { addCertification, addProductImage, attachCertificationDocument } from '../src/registry/product.service.ts';
 import { createLink, withdrawIdentifier } from '../src/resolver/links.service.ts';
@@ -42,6 +48,7 @@ interface JsonSchema {
   minLength?: number;
   minItems?: number;
   minimum?: number;
+  pattern?: string;
 }
 
 /**
@@ -55,10 +62,15 @@ const PUBLIC_ON_PURPOSE: Record<string, string> = {
   'GET /api/media/{id}': 'product images and certificate documents are published on the product page',
   'GET /api/organisations': 'the directory of registered businesses is public',
   'GET /api/organisations/{id}': 'a business’s registry card (name, address, codes) is public',
+  'GET /open-data/{file}': 'the open datasets: the public directory of businesses, products and standards as files',
 };
 
 /** Operations that the victim's own administrator cannot successfully GET (the control), with the reason. */
-const CONTROL_EXCEPTIONS: Record<string, string> = {};
+const CONTROL_EXCEPTIONS: Record<string, string> = {
+  'GET /api/insights/measures/{measure}/organisations': 'the province’s view; its own control is the province',
+  'GET /api/insights/reports/{id}': 'the province’s stored report; its own control is the province',
+  'GET /api/insights/surveys/{id}/summary': 'the province’s summary of a survey; its own control is the province',
+};
 
 const MARKER = `iso-${randomUUID().slice(0, 8)}`;
 
@@ -131,6 +143,7 @@ beforeAll(async () => {
     issuer: 'Sở KH&CN',
   });
   ids.certification = certification.id;
+  await victimsOfFederationAndInsights(victim, authority);
   await attachCertificationDocument(t.db, victim, product.id, ids.certification, {
     data: Buffer.from('%PDF-1.4\n%%EOF\n'),
     filename: 'cert.pdf',
@@ -212,6 +225,13 @@ beforeAll(async () => {
     'alert',
     'notification',
     'capture',
+    'registration',
+    'connector',
+    'connectorRun',
+    'node',
+    'nationalRecord',
+    'planTarget',
+    'report',
   ])
     privateIds.add(ids[key]!);
   privateIds.add(MARKER);
@@ -245,6 +265,134 @@ afterAll(async () => {
   await t?.close();
 });
 
+/**
+ * Victims beyond the registry and EPCIS: a business's application (registration) pending the province's decision,
+ * the victim's federation connector with a run, the province's remote node, the victim's national-sync enrolment
+ * and a record of it, the province's plan target, a stored periodic report and a survey the victim answered.
+ */
+async function victimsOfFederationAndInsights(victim: Caller, authority: string): Promise<void> {
+  const provinceAdmin = await signInAs(t, authority, 'province_admin');
+  provinceHeaders = provinceAdmin.headers;
+  const province: Caller = {
+    kind: 'user',
+    userId: provinceAdmin.userId,
+    organisationId: authority,
+    role: 'province_admin',
+    permissions: new Set(ROLE_PERMISSIONS.province_admin),
+    province: true,
+  };
+  ids.registration = (
+    await submitRegistration(t.db, {
+      name: `${MARKER} Hợp tác xã xin đăng ký`,
+      kind: 'cooperative',
+      taxCode: '3300101406',
+      communeName: 'Phường Thuận Hóa',
+      contactName: 'Người xin',
+      contactEmail: `${MARKER}@example.vn`,
+      password: 'mật-khẩu-đủ-dài-2026',
+    })
+  ).organisationId;
+  const connector = await createConnector(
+    t.db,
+    victim,
+    { name: `${MARKER} connector`, endpointUrl: 'https://93.184.215.14/epcis', intervalSeconds: 3600, enabled: false },
+    { publicUrl: t.config.publicUrl },
+  );
+  ids.connector = connector.id;
+  ids.connectorRun = randomUUID();
+  await t.db
+    .insertInto('connector_run')
+    .values({ id: ids.connectorRun, connector_id: ids.connector, trigger: 'manual', status: 'ok', error: null })
+    .execute();
+  ids.node = (
+    await createRemoteNode(t.db, province, {
+      name: `${MARKER} node`,
+      baseUrl: 'https://93.184.215.15',
+      companyPrefixes: ['8930000'],
+    })
+  ).id;
+  await setNationalEnrolment(t.db, province, victimOrg, true);
+  ids.nationalRecord = randomUUID();
+  await t.db
+    .insertInto('national_outbox')
+    .values({
+      id: ids.nationalRecord,
+      platform: 'vn-national-portal',
+      organisation_id: victimOrg,
+      record_kind: 'organisation',
+      source_id: victimOrg,
+      record_key: `${MARKER}-record`,
+      depends_on: null,
+      rank: 0,
+      payload_hash: 'x',
+      status: 'failed',
+      queued_at: new Date(),
+      next_attempt_at: new Date(),
+      last_code: 'E_ISOLATION',
+      last_detail: null,
+    })
+    .execute();
+  ids.planTarget = String(
+    (
+      await saveTarget(t.db, province, null, {
+        measure: 'trained',
+        title: `${MARKER} mục tiêu`,
+        titleEn: `${MARKER} target`,
+        target: 80,
+        unit: 'percent',
+        deadline: '2027-12-31',
+      })
+    ).id,
+  );
+  ids.report = randomUUID();
+  await t.db
+    .insertInto('insight_report')
+    .values({
+      id: ids.report,
+      period: 'month',
+      period_start: '2026-04-01',
+      format: 'pdf',
+      locale: 'vi',
+      content: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    })
+    .execute();
+  // A survey goes to every organisation: its title is no secret, the victim's answer is.
+  ids.survey = (await sendSurvey(t.db, province, { title: 'Khảo sát mức sẵn sàng' })).id;
+  await answerSurvey(t.db, victim, ids.survey, {
+    productGroup: ids.productGroup ?? 'agri',
+    products: 3,
+    barcodeUse: 'gtin',
+    records: 'paper',
+    vendorSystem: `${MARKER}-vendor`,
+    needs: ['training'],
+  });
+  privateIds.add(`${MARKER}-vendor`);
+  ids.measure = 'trained';
+  ids.openDataFile = 'organisations.json';
+}
+
+let provinceHeaders: Record<string, string> = {};
+
+/** The province's objects and the pending application: outsiders change none of them. */
+async function provinceState(): Promise<string> {
+  const rows = await Promise.all([
+    t.db.selectFrom('organisation').select(['id', 'status']).where('id', '=', ids.registration!).execute(),
+    t.db.selectFrom('organisation_registration').selectAll().where('organisation_id', '=', ids.registration!).execute(),
+    t.db.selectFrom('remote_node').selectAll().where('id', '=', ids.node!).execute(),
+    t.db.selectFrom('insight_plan_target').selectAll().execute(),
+    t.db.selectFrom('insight_report').select(['id', 'period', 'format']).execute(),
+    t.db.selectFrom('insight_survey').selectAll().execute(),
+  ]);
+  return JSON.stringify(rows);
+}
+
+/**
+ * The routes of the victims above: every outsider is refused (401 unauthenticated, 403 forbidden, 404 not found).
+ * Answering a survey is each business's own act (its own answer, not the victim's); open data is public.
+ */
+const VICTIM_ROUTES =
+  /^\/api\/(registrations\/\{id\}|federation\/(connectors\/\{id\}|nodes\/\{id\}|national\/(records\/\{id\}|enrolments\/\{organisationId\}))|insights\/(plan\/\{id\}|reports\/\{id\}|surveys\/\{id\}\/summary|measures\/\{measure\}))/;
+
 /** The victim's value for a path parameter, by the path it appears in. */
 function pathValue(path: string, name: string): string {
   const byPath: [RegExp, string, string][] = [
@@ -270,6 +418,17 @@ function pathValue(path: string, name: string): string {
     [/^\/api\/stamp-batches\//, 'id', 'stampBatch'],
     [/^\/api\/resolver\/links\//, 'id', 'link'],
     [/^\/api\/alerts\//, 'id', 'alert'],
+    [/^\/api\/registrations\//, 'id', 'registration'],
+    [/^\/api\/federation\/connectors\//, 'id', 'connector'],
+    [/^\/api\/federation\/nodes\//, 'id', 'node'],
+    [/^\/api\/federation\/national\/records\//, 'id', 'nationalRecord'],
+    [/^\/api\/federation\/national\/enrolments\//, 'organisationId', 'organisation'],
+    [/^\/api\/insights\/plan\//, 'id', 'planTarget'],
+    [/^\/api\/insights\/reports\//, 'id', 'report'],
+    [/^\/api\/insights\/surveys\//, 'id', 'survey'],
+    [/^\/api\/insights\/measures\//, 'measure', 'measure'],
+    [/^\/open-data\//, 'file', 'openDataFile'],
+    [/^\/api\/events\//, 'eventId', 'eventId'],
   ];
   const hit = byPath.find(([re, param]) => re.test(path) && param === name);
   if (hit) return ids[hit[2]]!;
@@ -385,6 +544,7 @@ function bodyFor(schema: JsonSchema | undefined, name = ''): unknown {
       if (schema.format === 'date') return '2026-05-01';
       if (schema.format === 'email') return 'x@example.vn';
       if (schema.format === 'uri') return 'https://example.org/x';
+      if (schema.pattern === '^\\d{4}-\\d{2}-\\d{2}$') return '2026-05-01';
       return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
     default:
       return {};
@@ -428,6 +588,10 @@ describe('organisation isolation across the whole API (from the OpenAPI document
       expect(names.has(name), `${name} is listed but no longer exists`).toBe(true);
   });
 
+  it('has a victim object for every path parameter (none attacked with an unknown id only)', () => {
+    expect(unproven).toEqual([]);
+  });
+
   it('control: the victim itself reads every object the attacks name', async () => {
     const failures: string[] = [];
     for (const o of ops) {
@@ -438,6 +602,29 @@ describe('organisation isolation across the whole API (from the OpenAPI document
     }
     expect(failures).toEqual([]);
   });
+
+  it('refuses every outsider on registrations, connectors, nodes, national sync and insights objects', async () => {
+    const before = await provinceState();
+    const failures: string[] = [];
+    const targeted = ops.filter((o) => VICTIM_ROUTES.test(o.path));
+    expect(targeted.length).toBeGreaterThanOrEqual(15);
+    // Control: the province reads its own objects at the same URLs.
+    for (const o of targeted.filter((x) => x.method === 'GET' && CONTROL_EXCEPTIONS[opName(x)])) {
+      const r = await attack(o, provinceHeaders, false);
+      if (r.statusCode >= 400) failures.push(`province control: ${opName(o)} → ${r.statusCode}`);
+    }
+    for (const [role, headers] of Object.entries(roles)) {
+      const writesOnly = role.startsWith('province inspector');
+      for (const o of targeted) {
+        if (writesOnly && o.method === 'GET') continue;
+        const r = await attack(o, headers, role.startsWith('provider'));
+        if (![401, 403, 404].includes(r.statusCode))
+          failures.push(`${role}: ${opName(o)} → ${r.statusCode} ${r.body.slice(0, 160)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await provinceState()).toBe(before);
+  }, 300_000);
 
   it('no outsider reaches another organisation’s data, and nothing of the victim changes', async () => {
     const before = await victimState();
@@ -465,5 +652,5 @@ describe('organisation isolation across the whole API (from the OpenAPI document
     expect(await victimState()).toBe(before);
     // Most attacks are refused as forbidden, unauthenticated or not found, not merely as malformed.
     expect((tally['401'] ?? 0) + (tally['403'] ?? 0) + (tally['404'] ?? 0)).toBeGreaterThan(ops.length * 3);
-  });
+  }, 600_000);
 });
