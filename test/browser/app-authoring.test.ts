@@ -111,8 +111,25 @@ describe('authoring screens', { timeout: 240_000 }, () => {
     await errorRow.getByText('Số lượng phải là số dương').waitFor();
     expect(await imported()).toBe(0);
 
+    // On a slow uplink (512 bytes/s, a weak rural signal) the screen shows how much of the file has gone up.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 512,
+    });
     await upload([header, row('SEN-IMP-1', '350'), row('SEN-IMP-2', '420')].join('\n'));
+    await page.getByText('Đang tải tệp lên…').waitFor();
+    await page.getByRole('progressbar').first().waitFor();
     await page.getByText('Đã nhập 2 dòng: ghi 2 sự kiện mới, 0 sự kiện đã có từ trước.').waitFor();
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     expect(await imported()).toBe(2);
 
     // Drying the two harvest lots is one production batch: the transformation template, two rows, one event.

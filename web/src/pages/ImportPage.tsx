@@ -3,6 +3,7 @@ import { Alert, Button, Card, Progress, Radio, Space, Table, Typography } from '
 import { useRef, useState } from 'react';
 import { ApiError } from '../api.ts';
 import { ProblemAlert } from '../components/feedback.tsx';
+import { postWithProgress } from '../upload.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
 
@@ -42,6 +43,8 @@ export function ImportPage() {
   const [mode, setMode] = useState<'all-or-nothing' | 'valid-rows-only'>('all-or-nothing');
   const [sheetKind, setSheetKind] = useState<SheetKind>('observation');
   const [busy, setBusy] = useState(false);
+  /** The fraction of the file sent; null once sent, while the server checks the rows. */
+  const [sent, setSent] = useState<number | null>(0);
   const [outcome, setOutcome] = useState<Outcome>();
   const [error, setError] = useState<unknown>();
 
@@ -53,28 +56,30 @@ export function ImportPage() {
       return;
     }
     setBusy(true);
+    setSent(0);
     try {
       const body = new FormData();
       body.append('file', file, file.name);
-      // The report of a refused import is in the problem document's `report` member, which `api()` does not keep.
-      const response = await fetch(`/api/import/events?mode=${mode}`, {
-        method: 'POST',
+      // Sent with XMLHttpRequest so the screen shows the upload's progress, then that the server is checking.
+      const response = await postWithProgress(
+        `/api/import/events?mode=${mode}`,
         body,
-        credentials: 'same-origin',
-        headers: {
+        {
           accept: 'application/json, application/problem+json',
           'accept-language': language,
           ...(me.csrfToken ? { 'x-csrf-token': me.csrfToken } : {}),
         },
-      });
-      const json = (await response.json().catch(() => ({}))) as {
+        setSent,
+      );
+      const json = response.json as {
         report?: Report;
         code?: string;
         title?: string;
         detail?: string;
         errors?: { field?: string; message?: string }[];
       };
-      if (response.ok) setOutcome({ kind: 'done', report: json as unknown as Report });
+      const ok = response.status >= 200 && response.status < 300;
+      if (ok) setOutcome({ kind: 'done', report: json as unknown as Report });
       else if (json.report) setOutcome({ kind: 'refused', report: json.report });
       else if (response.status === 413) setError(new ApiError(413, 'payload_too_large', t('import.tooLarge')));
       else
@@ -153,8 +158,17 @@ export function ImportPage() {
           </Button>
           {busy && (
             <div role="status" aria-live="polite">
-              <Progress percent={99} status="active" showInfo={false} />
-              <Typography.Text type="secondary">{t('import.uploading')}</Typography.Text>
+              {sent === null ? (
+                <>
+                  <Progress percent={100} status="active" showInfo={false} />
+                  <Typography.Text type="secondary">{t('import.checking')}</Typography.Text>
+                </>
+              ) : (
+                <>
+                  <Progress percent={Math.round(sent * 100)} status="active" />
+                  <Typography.Text type="secondary">{t('import.uploading')}</Typography.Text>
+                </>
+              )}
             </div>
           )}
         </Space>
