@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { startServer } from '../http/server.ts';
 import { ensureInsightsScheduled } from '../insights/index.ts';
+import { ensureIdempotencyPruneScheduled } from '../http/idempotency.ts';
 import { demoLoaded, demoSignInLines, loadDemoData } from '../demo/index.ts';
 import { createUser } from '../registry/identity.service.ts';
 import { hasNoOrganisations } from '../registry/organisation.service.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     const config = withOverrides(loadConfig(), opts);
     const server = await startServer(config, { handleSignals: true });
     await ensureInsightsScheduled(server.database.db);
+    await ensureIdempotencyPruneScheduled(server.database.db);
     console.log(`truyxuat is listening on ${server.url}`);
   });
 
@@ -49,6 +51,7 @@ export function buildProgram(): Command {
       }
       const server = await startServer(config, { database, handleSignals: true });
       await ensureInsightsScheduled(server.database.db);
+      await ensureIdempotencyPruneScheduled(server.database.db);
       console.log(`\ntruyxuat is running at ${server.url}`);
       console.log(`  Province portal:   ${server.url}/`);
       console.log(`  Back-office app:   ${server.url}/app`);

@@ -13,6 +13,7 @@ import type { AuditTables } from '../audit/audit.tables.ts';
 import type { InsightsTables } from '../insights/insights.tables.ts';
 import type { NationalTables } from '../federation/national.tables.ts';
 import type { ConnectorTables } from '../federation/connector.tables.ts';
+import type { IdempotencyTables } from '../http/idempotency.tables.ts';
 
 /**
  * The whole database as Kysely sees it. Each capability declares its own tables in `<capability>/*.tables.ts`;
@@ -32,4 +33,5 @@ export type DB = IdentityTables &
   NationalTables &
   ConnectorTables &
   AuditTables &
-  EventPhotoTables;
+  EventPhotoTables &
+  IdempotencyTables;

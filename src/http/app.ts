@@ -14,6 +14,7 @@ import { registrationRoutes } from '../registry/registration.routes.ts';
 import { AppError } from '../shared/errors.ts';
 import { traceRoutes } from '../trace/trace.routes.ts';
 import { registerAuthentication } from './auth.ts';
+import { registerIdempotency } from './idempotency.ts';
 import { registerRateLimits } from './rate-limit.ts';
 import { auditRoutes } from '../audit/audit.routes.ts';
 import type { App, AppContext, RoutePlugin } from './context.ts';
@@ -157,6 +158,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const rateLimiter = registerRateLimits(app, ctx.config);
   registerAuthentication(app, ctx);
   rateLimiter.afterAuthentication();
+  registerIdempotency(app, ctx);
 
   app.get(
     '/health',

@@ -9,6 +9,7 @@ export const STATUS: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

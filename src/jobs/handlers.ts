@@ -25,6 +25,7 @@ import {
 } from '../federation/connector.service.ts';
 import { INSIGHTS_REFRESH_KIND, INSIGHTS_REPORT_KIND, runRefreshJob, runReportJob } from '../insights/index.ts';
 import { RECALL_IMPACT_KIND, runRecallImpactJob } from '../trace/recall-follow.ts';
+import { IDEMPOTENCY_PRUNE_KIND, runIdempotencyPruneJob } from '../http/idempotency.ts';
 import type { JobHandler } from './job.service.ts';
 
 /** Every kind of background job and the service function that runs it. A capability adds its own here. */
@@ -43,4 +44,5 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   [INSIGHTS_REPORT_KIND]: runReportJob,
   [CONNECTOR_POLL_KIND]: pollConnectorJob,
   [CONNECTOR_INBOX_KIND]: processInboxJob,
+  [IDEMPOTENCY_PRUNE_KIND]: runIdempotencyPruneJob,
 };

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RoutePlugin } from '../http/context.ts';
 import { DateTime, ERROR_RESPONSES, IdParams, Nullable, Page } from '../http/schemas.ts';
+import { dbFor, IDEMPOTENCY_RESPONSES, IdempotencyKeyHeaders } from '../http/idempotency.ts';
 import { localeFromAcceptLanguage } from '../shared/messages.ts';
 import * as labels from './labels.service.ts';
 
@@ -70,8 +71,10 @@ export const labelsRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/stamp-batches',
     {
+      config: { idempotent: true },
       schema: {
         tags,
+        headers: IdempotencyKeyHeaders,
         summary: 'Order a batch of serialized stamps for a product of the organisation (optionally for a lot)',
         body: Type.Object({
           productId: Type.String({ minLength: 1, maxLength: 100 }),
@@ -82,10 +85,11 @@ export const labelsRoutes: RoutePlugin = async (app, { ctx }) => {
             Type.Boolean({ description: 'Print an 8-digit code under a scratch-off on each label' }),
           ),
         }),
-        response: { 201: Batch, ...ERROR_RESPONSES },
+        response: { 201: Batch, ...ERROR_RESPONSES, ...IDEMPOTENCY_RESPONSES },
       },
     },
-    async (request, reply) => reply.code(201).send(await labels.orderStampBatch(db, request.caller, request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await labels.orderStampBatch(dbFor(request, db), request.caller, request.body)),
   );
 
   app.get(

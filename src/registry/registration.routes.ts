@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RoutePlugin } from '../http/context.ts';
 import { DateTime, ERROR_RESPONSES, IdParams, Nullable, Page, Problem } from '../http/schemas.ts';
+import { dbFor, IdempotencyKeyHeaders } from '../http/idempotency.ts';
 import * as registration from './registration.service.ts';
 
 const RegistrationView = Type.Object({
@@ -62,10 +63,11 @@ export const registrationRoutes: RoutePlugin = async (app, { ctx }) => {
     {
       // Anonymous by design (the applicant has no account yet): the caller is anonymous whatever the request
       // carries, so no session can be made to act, and no CSRF token is needed; limited like sign-in.
-      config: { publicForm: true },
+      config: { publicForm: true, idempotent: true },
       schema: {
         tags: ['organisations'],
         summary: 'Sign a business up: a pending organisation and its first administrator, until the province approves',
+        headers: IdempotencyKeyHeaders,
         body: Type.Object({
           ...ApplicationFields,
           password: Type.String({ maxLength: 256 }),
@@ -75,12 +77,15 @@ export const registrationRoutes: RoutePlugin = async (app, { ctx }) => {
           201: Type.Object({ organisationId: Type.String(), userId: Type.String(), status: Type.Literal('pending') }),
           400: Problem,
           409: Problem,
+          422: Problem,
           429: Problem,
         },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await registration.submitRegistration(db, request.body, { ip: request.ip })),
+      reply
+        .status(201)
+        .send(await registration.submitRegistration(dbFor(request, db), request.body, { ip: request.ip })),
   );
 
   app.get(

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'forbidden' // known caller, not allowed
   | 'not_found' // absent, or invisible to this caller (never reveal which)
   | 'conflict' // unique key taken, state does not allow the change
+  | 'unprocessable' // well-formed, but cannot be done as asked (an Idempotency-Key reused for another request)
   | 'gone' // existed, withdrawn
   | 'payload_too_large'
   | 'unsupported_media_type'

@@ -8,6 +8,7 @@ import { t } from '../shared/messages.ts';
 import { balanceLot, type Finding } from './mass-balance.ts';
 import * as repo from './shipments.repository.ts';
 import { productsByGtin } from './trace.repository.ts';
+import { inTransaction } from '../db/transaction.ts';
 
 /**
  * Shipment confirmation: a shipment of a lot to a registered organisation stays unconfirmed until the receiver
@@ -174,7 +175,8 @@ export async function rejectShipment(
       });
     }
   };
-  await db.transaction().execute(write);
+  // In the caller's transaction when there is one (an Idempotency-Key request stores its answer with it).
+  await inTransaction(db, write);
   const rows = await repo.selectShipments(
     db,
     { kind: 'organisation', organisationId: own },

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { RoutePlugin } from '../http/context.ts';
 import { ERROR_RESPONSES, IdParams, Nullable } from '../http/schemas.ts';
+import { dbFor, IDEMPOTENCY_RESPONSES, IdempotencyKeyHeaders } from '../http/idempotency.ts';
 import { AppError } from '../shared/errors.ts';
 import { fsmaCsvOf, fsmaXlsx, lotExport, productExport } from './export.service.ts';
 import { RECALL_ACTIONS } from './recall-actions.ts';
@@ -323,7 +324,9 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/trace/shipments/rejections',
     {
+      config: { idempotent: true },
       schema: {
+        headers: IdempotencyKeyHeaders,
         tags: ['trace'],
         summary: 'The receiver rejects a shipment of a lot (its shipping event), with a reason; the sender is told',
         body: Type.Object({
@@ -331,12 +334,12 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
           lot: Type.String({ minLength: 1, maxLength: 2000, description: 'Any identifier form of the shipped lot' }),
           reason: Type.String({ minLength: 1, maxLength: 2000 }),
         }),
-        response: { 201: Shipment, ...ERROR_RESPONSES },
+        response: { 201: Shipment, ...ERROR_RESPONSES, ...IDEMPOTENCY_RESPONSES },
       },
     },
     async (request, reply) => {
       const lot = parseTraceIdentifier({ id: request.body.lot });
-      return reply.status(201).send(await rejectShipment(db, request.caller, { ...request.body, lot }));
+      return reply.status(201).send(await rejectShipment(dbFor(request, db), request.caller, { ...request.body, lot }));
     },
   );
 
@@ -354,7 +357,9 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/recalls',
     {
+      config: { idempotent: true },
       schema: {
+        headers: IdempotencyKeyHeaders,
         tags: ['recall'],
         summary: 'Open a recall for lots (any identifier form); the impact is their forward trace over the province',
         body: Type.Object({
@@ -363,12 +368,12 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
           severity: Type.Union(SEVERITIES.map((v) => Type.Literal(v))),
           mock: Type.Optional(Type.Boolean()),
         }),
-        response: { 201: RecallResponse, ...ERROR_RESPONSES },
+        response: { 201: RecallResponse, ...ERROR_RESPONSES, ...IDEMPOTENCY_RESPONSES },
       },
     },
     async (request, reply) => {
       const lots = request.body.lots.map((id) => parseTraceIdentifier({ id }));
-      const recall = await openRecall(db, request.caller, { ...request.body, lots });
+      const recall = await openRecall(dbFor(request, db), request.caller, { ...request.body, lots });
       return reply.status(201).send(recall);
     },
   );
@@ -400,7 +405,9 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/recalls/:id/actions',
     {
+      config: { idempotent: true },
       schema: {
+        headers: IdempotencyKeyHeaders,
         tags: ['recall'],
         summary: 'An affected organisation records what it did with a lot it holds (within the recorded quantity)',
         params: IdParams,
@@ -415,14 +422,16 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
           uom: Type.String({ minLength: 1, maxLength: 3, description: 'UN/ECE Rec 20 code: KGM, LTR, H87 …' }),
           note: Type.Optional(Type.String({ maxLength: 2000 })),
         }),
-        response: { 201: RecallResponse, ...ERROR_RESPONSES },
+        response: { 201: RecallResponse, ...ERROR_RESPONSES, ...IDEMPOTENCY_RESPONSES },
       },
     },
     async (request, reply) => {
       const lot = parseTraceIdentifier({ id: request.body.lot });
       return reply
         .status(201)
-        .send(await recordRecallAction(db, request.caller, request.params.id, { ...request.body, lot }));
+        .send(
+          await recordRecallAction(dbFor(request, db), request.caller, request.params.id, { ...request.body, lot }),
+        );
     },
   );
   app.get(
@@ -465,14 +474,17 @@ export const traceRoutes: RoutePlugin = async (app, { ctx }) => {
   app.post(
     '/recalls/:id/close',
     {
+      // Closing twice is refused (409); with a key, a retry of a close that was done gets its answer instead.
+      config: { idempotent: true },
       schema: {
+        headers: IdempotencyKeyHeaders,
         tags: ['recall'],
         summary: 'Close a recall (its opener or the province)',
         params: IdParams,
-        response: { 200: RecallResponse, ...ERROR_RESPONSES },
+        response: { 200: RecallResponse, ...ERROR_RESPONSES, ...IDEMPOTENCY_RESPONSES },
       },
     },
-    async (request) => closeRecall(db, request.caller, request.params.id),
+    async (request) => closeRecall(dbFor(request, db), request.caller, request.params.id),
   );
   app.post(
     '/recalls/:id/impact',
