@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '../src/db/schema.ts';
 import { asSystem, NO_SCOPE, runInScope, type DbScope } from '../src/db/scope.ts';
 import { databaseScope, registerAuthentication } from '../src/http/auth.ts';
+import { reportProblem } from '../src/portal/portal.service.ts';
+import { recallStatusOfLots } from '../src/trace/index.ts';
 import { apiKeyFor, makeOrganisation, signInAs, startTestApp, type TestApp } from './helpers/app.ts';
 import { databaseKind } from './helpers/database.ts';
 
 /**
- * Row-level security (migrations 0022 and 0026) on its own, below the services: raw SQL through the application's
+ * Row-level security (migrations 0022, 0026 and 0028) on its own, below the services: raw SQL through the application's
  * database handle, in a business scope, reaches only that organisation's rows of every protected table.
  */
 const PROTECTED: Record<string, string> = {
@@ -415,5 +417,181 @@ describe(`row-level security on EPCIS events (${databaseKind()})`, () => {
       );
       expect(none.rows[0]!.n, table).toBe('0');
     }
+  });
+});
+
+describe(`row-level security on photos, alerts, reports, scans, recalls and registrations (${databaseKind()})`, () => {
+  /** Table → the SQL expression naming whose row it is (an organisation, a GTIN, a recall). */
+  const OWNED: Record<string, string> = {
+    event_photo: 'organisation_id',
+    alert: 'organisation_id',
+    problem_report: 'organisation_id',
+    scan: 'gtin',
+    recall: 'id',
+    recall_organisation: 'recall_id',
+    recall_step: 'recall_id',
+    recall_lot: 'recall_id',
+    recall_action: 'recall_id',
+    organisation_registration: 'organisation_id',
+    organisation_registration_round: 'organisation_id',
+  };
+  const gtinOf: Record<string, string> = {};
+  const recallOf: Record<string, string> = {};
+  /** What each organisation's rows are keyed by in `OWNED`'s expression, per table. */
+  const keyOf = (org: string, table: string) =>
+    OWNED[table] === 'gtin' ? gtinOf[org]! : OWNED[table] === 'organisation_id' ? org : recallOf[org]!;
+  const keysIn = async (table: string) =>
+    new Set(
+      (
+        await sql<{ key: string }>`select ${sql.raw(OWNED[table]!)} as key from ${sql.table(table)}`.execute(db)
+      ).rows.map((r) => r.key),
+    );
+
+  /** The private rows of one organisation: a photo, an alert, a report, a scan, a recall naming C, its application. */
+  async function privateRows(org: string, gtin: string): Promise<void> {
+    gtinOf[org] = gtin;
+    const product = await db.selectFrom('product').select('id').where('gtin', '=', gtin).executeTakeFirstOrThrow();
+    const event = await sql<{ id: string }>`select id::text as id from epcis_event
+      where owner_organisation_id = ${org} limit 1`.execute(db);
+    const mediaId = randomUUID();
+    await sql`insert into media (id, organisation_id, purpose, content_type, byte_size, sha256, data)
+      values (${mediaId}, ${org}, 'image', 'image/png', 1, 'x', '\\x00'::bytea)`.execute(db);
+    await sql`insert into event_photo (id, organisation_id, event_row, client_photo_id, media_id)
+      values (${randomUUID()}, ${org}, ${event.rows[0]!.id}, ${randomUUID()}, ${mediaId})`.execute(db);
+    await sql`insert into alert (id, organisation_id, kind, severity, gtin, dedupe_key)
+      values (${randomUUID()}, ${org}, 'many_scans', 'high', ${gtin}, ${randomUUID()})`.execute(db);
+    await sql`insert into problem_report (id, organisation_id, product_id, gtin, message, locale, ip_hash)
+      values (${randomUUID()}, ${org}, ${product.id}, ${gtin}, 'Hộp bị rách', 'vi', 'hash')`.execute(db);
+    await sql`insert into scan (scanned_at, gtin, serial, device) values (now(), ${gtin}, 'S1', 'mobile')`.execute(db);
+    const recall = (recallOf[org] = randomUUID());
+    const lot = `https://id.gs1.org/01/${gtin}/10/LOT1`;
+    await sql`insert into recall (id, organisation_id, reason, severity, lots, impact)
+      values (${recall}, ${org}, 'Nhiễm khuẩn', 'high', array[${lot}]::text[], '{"lots":[],"organisations":[],"locations":[]}'::jsonb)`.execute(
+      db,
+    );
+    await sql`insert into recall_organisation (recall_id, organisation_id) values (${recall}, ${orgC})`.execute(db);
+    await sql`insert into recall_step (recall_id, step, at) values (${recall}, 'opened', now())`.execute(db);
+    await sql`insert into recall_lot (recall_id, identifier, gtin, lot, direct) values (${recall}, ${lot}, ${gtin}, 'LOT1', true)`.execute(
+      db,
+    );
+    await sql`insert into recall_action (id, recall_id, organisation_id, lot, action, quantity, uom)
+      values (${randomUUID()}, ${recall}, ${orgC}, ${lot}, 'quarantined', 1, 'H87')`.execute(db);
+    const applicant = (await signInAs(t, org)).userId;
+    await sql`insert into organisation_registration (organisation_id, applicant_user_id, decision)
+      values (${org}, ${applicant}, 'approved')`.execute(db);
+    await sql`insert into organisation_registration_round (organisation_id, round, submitted_at, decision)
+      values (${org}, 1, now(), 'rejected')`.execute(db);
+  }
+
+  beforeAll(async () => {
+    await privateRows(orgA, '08938505970011');
+    await privateRows(orgB, '08938505970028');
+  }, 120_000);
+
+  it('enables forced row-level security on the tables of migration 0028', async () => {
+    const tables = Object.keys(OWNED);
+    const { rows } = await sql<{ relname: string; secured: boolean }>`
+      select c.relname, c.relrowsecurity and c.relforcerowsecurity as secured from pg_class c
+      where c.relname in (${sql.join(tables)}) and c.relnamespace = current_schema()::regnamespace`.execute(db);
+    expect(Object.fromEntries(rows.map((r) => [r.relname, r.secured]))).toEqual(
+      Object.fromEntries(tables.map((t) => [t, true])),
+    );
+  });
+
+  it.each(Object.keys(OWNED))(
+    '%s: another organisation can neither read, update nor delete the rows; the province sees them all',
+    async (table) => {
+      const [own, foreign] = [keyOf(orgA, table), keyOf(orgB, table)];
+      const everything = await keysIn(table);
+      expect(everything.has(own) && everything.has(foreign), table).toBe(true);
+      expect(await scoped({ kind: 'system' }, () => keysIn(table))).toEqual(everything);
+      const seenByA = await asOrg([orgA], () => keysIn(table));
+      expect([...seenByA]).toEqual([own]);
+      const changed = await asOrg([orgA], async () => {
+        const where = sql`${sql.raw(OWNED[table]!)} = ${foreign}`;
+        const column = sql.ref(OWNED[table]!);
+        const updated = await sql`update ${sql.table(table)} set ${column} = ${column} where ${where}`.execute(db);
+        const deleted = await sql`delete from ${sql.table(table)} where ${where}`.execute(db);
+        return [updated.numAffectedRows, deleted.numAffectedRows];
+      });
+      expect(changed).toEqual([0n, 0n]);
+      expect((await keysIn(table)).has(foreign)).toBe(true);
+      const none = await scoped(NO_SCOPE, () => keysIn(table));
+      expect(none.size, table).toBe(0);
+    },
+  );
+
+  it('shows a recall to the organisations it names: they acknowledge and lock it, but change only their own rows', async () => {
+    const recallTables = ['recall', 'recall_organisation', 'recall_step', 'recall_lot', 'recall_action'];
+    for (const table of recallTables)
+      expect(await asOrg([orgC], () => keysIn(table)), table).toEqual(new Set([recallOf[orgA], recallOf[orgB]]));
+    const recall = recallOf[orgA]!;
+    const acknowledged = await asOrg([orgC], () =>
+      db.transaction().execute(async (trx) => {
+        await sql`select id from recall where id = ${recall} for update`.execute(trx);
+        return (
+          await sql`update recall_organisation set acknowledged_at = now()
+            where recall_id = ${recall} and organisation_id = ${orgC}`.execute(trx)
+        ).numAffectedRows;
+      }),
+    );
+    expect(acknowledged).toBe(1n);
+    await expect(
+      asOrg([orgC], () => sql`update recall set reason = 'đổi' where id = ${recall}`.execute(db)),
+    ).rejects.toThrow(/row-level security/);
+    // Only the opener names organisations or lots; the named organisation records actions in its own name only.
+    await expect(
+      asOrg([orgC], () =>
+        sql`insert into recall_organisation (recall_id, organisation_id) values (${recall}, ${orgB})`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asOrg([orgC], () =>
+        sql`insert into recall_action (id, recall_id, organisation_id, lot, action, quantity, uom)
+          values (${randomUUID()}, ${recall}, ${orgB}, 'x', 'destroyed', 1, 'H87')`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asOrg([orgB], () =>
+        sql`insert into recall_step (recall_id, step, at) values (${recall}, 'closed', now())`.execute(db),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    // The consumer-facing "is this lot recalled" answer stays public.
+    const status = await scoped(NO_SCOPE, () => recallStatusOfLots(db, [{ gtin: gtinOf[orgA]!, lot: 'LOT1' }]));
+    expect(status.map((s) => s.recallId)).toEqual([recall]);
+  });
+
+  it('lets an anonymous consumer submit a problem report, which only the brand owner and the province read', async () => {
+    await expect(
+      scoped(NO_SCOPE, () =>
+        sql`insert into problem_report (id, organisation_id, product_id, gtin, message, locale, ip_hash)
+          select ${randomUUID()}, organisation_id, id, gtin, 'x', 'vi', 'h' from product where gtin = ${gtinOf[orgA]!}`.execute(
+          db,
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const message = `Tem bị bong ${randomUUID()}`;
+    const result = await scoped(NO_SCOPE, () =>
+      reportProblem(
+        db,
+        { gtin: gtinOf[orgA]!, lot: 'LOT1', serial: null },
+        { message, contact: '', website: '', locale: 'vi', ip: '203.0.113.9' },
+      ),
+    );
+    expect(result).toEqual({ stored: true });
+    const readBy = (scope: DbScope) =>
+      scoped(
+        scope,
+        async () =>
+          (
+            await sql<{ n: string }>`select count(*)::text as n from problem_report where message = ${message}`.execute(
+              db,
+            )
+          ).rows[0]!.n,
+      );
+    expect(await readBy({ kind: 'org', organisations: [orgA] })).toBe('1');
+    expect(await readBy({ kind: 'org', organisations: [orgB] })).toBe('0');
+    expect(await readBy({ kind: 'system' })).toBe('1');
+    expect(await readBy(NO_SCOPE)).toBe('0');
   });
 });

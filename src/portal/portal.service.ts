@@ -359,36 +359,40 @@ export async function reportProblem(
   if (!product) throw notFound('Product');
   if (input.website.trim() !== '') return { stored: false };
   const ipHash = await addressHash(db, input.ip);
-  await db.transaction().execute(async (trx) => {
-    await repo.lockAddress(trx, ipHash);
-    const recent = await repo.countReportsFrom(trx, ipHash, new Date(Date.now() - REPORT_WINDOW_MS));
-    if (recent >= REPORT_RATE_LIMIT)
-      throw new AppError('rate_limited', 'Too many problem reports from this address', {
-        details: { retryAfter: 3600 },
+  // As the system: the consumer is anonymous, the rate limit counts the address's reports to every brand, and the
+  // report is addressed to the brand owner (row-level security admits no anonymous insert).
+  await asSystem(() =>
+    db.transaction().execute(async (trx) => {
+      await repo.lockAddress(trx, ipHash);
+      const recent = await repo.countReportsFrom(trx, ipHash, new Date(Date.now() - REPORT_WINDOW_MS));
+      if (recent >= REPORT_RATE_LIMIT)
+        throw new AppError('rate_limited', 'Too many problem reports from this address', {
+          details: { retryAfter: 3600 },
+        });
+      const id = randomUUID();
+      await repo.insertProblemReport(trx, {
+        id,
+        organisation_id: product.organisation_id,
+        product_id: product.id,
+        gtin: key.gtin,
+        lot: key.lot,
+        serial: key.serial,
+        message,
+        contact: contact === '' ? null : contact,
+        locale: input.locale,
+        ip_hash: ipHash,
       });
-    const id = randomUUID();
-    await repo.insertProblemReport(trx, {
-      id,
-      organisation_id: product.organisation_id,
-      product_id: product.id,
-      gtin: key.gtin,
-      lot: key.lot,
-      serial: key.serial,
-      message,
-      contact: contact === '' ? null : contact,
-      locale: input.locale,
-      ip_hash: ipHash,
-    });
-    const notification = {
-      kind: 'problem.reported',
-      titleKey: 'portal.report.notification',
-      params: { product: product.name },
-      link: consumerPath(key),
-      payload: { problemReportId: id, gtin: key.gtin, lot: key.lot, serial: key.serial },
-    };
-    await notify(trx, { ...notification, organisationId: product.organisation_id });
-    await notify(trx, { ...notification, organisationId: null });
-  });
+      const notification = {
+        kind: 'problem.reported',
+        titleKey: 'portal.report.notification',
+        params: { product: product.name },
+        link: consumerPath(key),
+        payload: { problemReportId: id, gtin: key.gtin, lot: key.lot, serial: key.serial },
+      };
+      await notify(trx, { ...notification, organisationId: product.organisation_id });
+      await notify(trx, { ...notification, organisationId: null });
+    }),
+  );
   return { stored: true };
 }
 

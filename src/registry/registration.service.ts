@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { asSystem } from '../db/scope.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { callerOrganisation, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
 import { AppError, notFound, type FieldError } from '../shared/errors.ts';
@@ -143,11 +144,15 @@ export async function submitRegistration(
         throw conflict(email !== null ? 'contactEmail' : 'contactPhone', 'registration.login.taken');
       throw e;
     }
-    await repo.insertRegistration(trx, {
-      organisation_id: organisationId,
-      applicant_user_id: userId,
-      submitted_at: now,
-    });
+    // The sign-up is anonymous: no scope holds the organisation created above, so its application is stored as the
+    // system (row-level security, migration 0028).
+    await asSystem(() =>
+      repo.insertRegistration(trx, {
+        organisation_id: organisationId,
+        applicant_user_id: userId,
+        submitted_at: now,
+      }),
+    );
     await notify(trx, {
       organisationId: null,
       kind: 'registration.submitted',

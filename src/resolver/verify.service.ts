@@ -46,7 +46,10 @@ export async function verifyScan(
   if (stamp?.state === 'void') return { kind: 'void' };
   if (stamp?.state === 'issued') return { kind: 'notActivated' };
 
-  const recent = await repo.scanSummaryOfItem(db, gtin, key.serial, new Date(now.getTime() - rules.windowMs));
+  // The scan log is the brand owner's (row-level security): the verdict counts the item's scans for anyone.
+  const recent = await asSystem(() =>
+    repo.scanSummaryOfItem(db, gtin, key.serial, new Date(now.getTime() - rules.windowMs)),
+  );
   const warnings: Warning[] = [];
   if (recent.length > rules.maxScans) warnings.push('many_scans');
   const regions = new Set(recent.map((s) => s.region).filter((r): r is string => r !== null));
@@ -60,7 +63,7 @@ export async function verifyScan(
   }
   if (key.lot !== undefined && stamp?.lot != null && stamp.lot !== key.lot) warnings.push('lot_mismatch');
   if (stamp === undefined) {
-    const all = await repo.scanSummaryOfItem(db, gtin, key.serial, new Date(0));
+    const all = await asSystem(() => repo.scanSummaryOfItem(db, gtin, key.serial, new Date(0)));
     return { kind: 'genuine', scanCount: all.length, firstScannedAt: null, warnings };
   }
   return { kind: 'genuine', scanCount: stamp.scanCount, firstScannedAt: stamp.firstScannedAt, warnings };

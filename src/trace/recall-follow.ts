@@ -1,5 +1,6 @@
 import type { CaptureExtension } from '../epcis/capture.service.ts';
 import { indexEpcs } from '../epcis/event-index.ts';
+import { asSystem } from '../db/scope.ts';
 import { discardQueuedDuplicates, enqueueJob, type JobHandler } from '../jobs/job.service.ts';
 import { openRecallsOfLots } from './recall.repository.ts';
 import { extendRecallImpact } from './recall.service.ts';
@@ -27,7 +28,8 @@ export const traceCaptureExtension: CaptureExtension = {
         if (e.gtin !== null && e.lot !== null && e.serial === null)
           keys.set(`${e.gtin}\u0000${e.lot}`, { gtin: e.gtin, lot: e.lot });
     if (keys.size === 0) return;
-    const recalls = new Set((await openRecallsOfLots(trx, [...keys.values()])).map((r) => r.recall_id));
+    // Any organisation's capture may reach a recall it is not named in yet: every open recall is asked.
+    const recalls = new Set((await asSystem(() => openRecallsOfLots(trx, [...keys.values()]))).map((r) => r.recall_id));
     if (recalls.size === 0) return;
     for (const recallId of recalls)
       await enqueueJob(trx, RECALL_IMPACT_KIND, { recallId }, { runAfter: new Date(Date.now() + SETTLE_MS) });

@@ -25,6 +25,7 @@ import * as m0023 from './0023_federation.ts';
 import * as m0025 from './0025_registration.ts';
 import * as m0026 from './0026_row_level_security_events.ts';
 import * as m0027 from './0027_event_photos.ts';
+import * as m0028 from './0028_row_level_security_private.ts';
 import * as m0029 from './0029_idempotency_keys.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
@@ -55,5 +56,6 @@ export const migrations: Record<string, Migration> = {
   '0025_registration': m0025,
   '0026_row_level_security_events': m0026,
   '0027_event_photos': m0027,
+  '0028_row_level_security_private': m0028,
   '0029_idempotency_keys': m0029,
 };
