@@ -61,6 +61,14 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Further request headers (e.g. `X-Truyxuat-Channel` on a capture). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** `Idempotency-Key` of a POST that creates an object: the same for every retry of one form submission. */
+  readonly idempotencyKey?: string;
+}
+
+/** A fresh `Idempotency-Key` (random, 128 bits; `crypto.randomUUID` exists only in secure contexts). */
+export function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
@@ -71,6 +79,7 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     'accept-language': language === 'en' ? 'en' : 'vi',
   };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
   let body: BodyInit | undefined;
   if (options.body !== undefined) {
     if (options.body instanceof FormData) body = options.body;

@@ -15,9 +15,9 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../api.ts';
+import { api, newIdempotencyKey } from '../api.ts';
 import { EmptyState, Loadable, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
 import { lotPath } from '../components/lot-link.ts';
@@ -49,6 +49,8 @@ function OpenRecall({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [form] = Form.useForm<{ lots: string; reason: string; severity: string; mock: boolean }>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  // One key per submission: sending the same form again after no answer reuses it, so the server opens one recall.
+  const submission = useRef<{ body: string; key: string } | undefined>(undefined);
   const submit = async (values: { lots: string; reason: string; severity: string; mock: boolean }) => {
     setBusy(true);
     setError(undefined);
@@ -57,10 +59,15 @@ function OpenRecall({ open, onClose }: { open: boolean; onClose: () => void }) {
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l !== '');
+      const body = { lots, reason: values.reason, severity: values.severity, mock: values.mock };
+      if (submission.current?.body !== JSON.stringify(body))
+        submission.current = { body: JSON.stringify(body), key: newIdempotencyKey() };
       const recall = await api<Recall>('/api/recalls', {
         method: 'POST',
-        body: { lots, reason: values.reason, severity: values.severity, mock: values.mock },
+        body,
+        idempotencyKey: submission.current.key,
       });
+      submission.current = undefined;
       void message.success(t('recalls.opened'));
       onClose();
       void navigate(`/recalls/${encodeURIComponent(recall.id)}`);
