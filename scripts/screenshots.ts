@@ -23,6 +23,14 @@ const SCREENS = [
   { name: 'san-pham', user: 'sen-tinh-tam', path: '/app/products', ready: 'Hạt sen Huế Tịnh Tâm sấy khô' },
   { name: 'dia-diem', user: 'sen-tinh-tam', path: '/app/locations', ready: 'Hồ sen Tịnh Tâm' },
   {
+    name: 'dia-diem-ban-do',
+    user: 'sen-tinh-tam',
+    path: '/app/locations',
+    ready: 'Hồ sen Tịnh Tâm',
+    click: 'Bản đồ',
+    then: 'Bản đồ các địa điểm',
+  },
+  {
     name: 'ghi-su-kien',
     user: 'sen-tinh-tam',
     path: '/app/record?product={hat-sen}&step=harvesting',
@@ -92,6 +100,11 @@ async function main(): Promise<void> {
         for (const screen of screens) {
           await page.goto(`${base}${screen.path.replace('{hat-sen}', lotus.id).replace('{hat-sen-gtin}', lotus.gtin)}`);
           await page.getByText(screen.ready).first().waitFor();
+          if ('click' in screen) {
+            // A view inside the screen: click its switch, wait for what it shows.
+            await page.getByText(screen.click, { exact: true }).first().click();
+            await page.getByLabel(screen.then).first().waitFor();
+          }
           await page.waitForLoadState('networkidle');
           const file = path.join(OUT, `${screen.name}-${widthName}.png`);
           await page.screenshot({ path: file, fullPage: widthName === 'desktop' });

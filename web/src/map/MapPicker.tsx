@@ -52,7 +52,7 @@ function initialView(value: LatLon | undefined, points: readonly MapPoint[]): Vi
   const span = Math.max(
     (Math.max(...lats) - Math.min(...lats)) * 1.4,
     ((Math.max(...lons) - Math.min(...lons)) * 1.4 * VIEW_HEIGHT) / VIEW_WIDTH,
-    0.1,
+    0.3,
   );
   return clampView({ latitude, longitude, span });
 }
@@ -78,6 +78,19 @@ export function MapPicker({ value, onChange, points = [] }: Props) {
   const [view, setView] = useState<View>(() => initialView(value, points));
   const pointers = useRef(new Map<number, { x: number; y: number }>());
   const gesture = useRef<{ x: number; y: number; view: View; moved: boolean; distance?: number } | null>(null);
+  /** View-box units per screen pixel: texts and markers keep their size on screen when the map is narrow. */
+  const [unit, setUnit] = useState(1);
+
+  useEffect(() => {
+    const element = svg.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const width = element.clientWidth;
+      if (width > 0) setUnit(Math.min(Math.max(VIEW_WIDTH / width, 0.8), 2.5));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   // A position typed into the form that lies off screen brings the map to it.
   useEffect(() => {
@@ -188,7 +201,7 @@ export function MapPicker({ value, onChange, points = [] }: Props) {
     [view],
   );
 
-  const step = graticuleStep(view);
+  const step = graticuleStep(view, unit > 1.3 ? 4 : 8);
   const topLeft = unproject(view, 0, 0);
   const bottomRight = unproject(view, VIEW_WIDTH, VIEW_HEIGHT);
   const meridians = graticule(topLeft.longitude, bottomRight.longitude, step);
@@ -201,7 +214,7 @@ export function MapPicker({ value, onChange, points = [] }: Props) {
   const number = new Intl.NumberFormat(language === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 });
 
   return (
-    <div className="map-picker" data-testid="map-picker">
+    <div className="map-picker" data-testid="map-picker" style={{ maxWidth: 760 }}>
       <svg
         ref={svg}
         viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
@@ -247,25 +260,33 @@ export function MapPicker({ value, onChange, points = [] }: Props) {
             return <line key={`p${lat}`} x1={0} y1={y} x2={VIEW_WIDTH} y2={y} />;
           })}
         </g>
-        <g fontSize={10} fill="#4a5b6b">
+        <g fontSize={10 * unit} fill="#4a5b6b">
           {meridians.map((lon) => (
-            <text key={`mt${lon}`} x={project(view, { latitude: view.latitude, longitude: lon }).x + 2} y={11}>
+            <text
+              key={`mt${lon}`}
+              x={project(view, { latitude: view.latitude, longitude: lon }).x + 2 * unit}
+              y={11 * unit}
+            >
               {degrees(lon)}
             </text>
           ))}
           {parallels.map((lat) => (
-            <text key={`pt${lat}`} x={3} y={project(view, { latitude: lat, longitude: view.longitude }).y - 2}>
+            <text
+              key={`pt${lat}`}
+              x={3 * unit}
+              y={project(view, { latitude: lat, longitude: view.longitude }).y - 2 * unit}
+            >
               {degrees(lat)}
             </text>
           ))}
         </g>
-        <g fontSize={11} fill="#2f3b45">
+        <g fontSize={11 * unit} fill="#2f3b45">
           {towns.map((town) => {
             const { x, y } = project(view, town);
             return (
               <g key={town.name}>
-                <circle cx={x} cy={y} r={2.5} fill="#2f3b45" />
-                <text x={x + 4} y={y - 4}>
+                <circle cx={x} cy={y} r={2.5 * unit} fill="#2f3b45" />
+                <text x={x + 4 * unit} y={y - 4 * unit}>
                   {town.name}
                 </text>
               </g>
@@ -277,9 +298,9 @@ export function MapPicker({ value, onChange, points = [] }: Props) {
           return (
             <g key={p.key} data-testid="map-point">
               <title>{p.label}</title>
-              <circle cx={x} cy={y} r={6} fill="#1f6f8b" stroke="#fff" strokeWidth={2} />
+              <circle cx={x} cy={y} r={6 * unit} fill="#1f6f8b" stroke="#fff" strokeWidth={2 * unit} />
               {!onChange && (
-                <text x={x + 8} y={y + 4} fontSize={11} fill="#123">
+                <text x={x + 8 * unit} y={y + 4 * unit} fontSize={11 * unit} fill="#123">
                   {p.label}
                 </text>
               )}
@@ -288,22 +309,29 @@ export function MapPicker({ value, onChange, points = [] }: Props) {
         })}
         {chosen && (
           <g data-testid="map-chosen">
-            <circle cx={chosen.x} cy={chosen.y} r={8} fill="#b3261e" stroke="#fff" strokeWidth={2.5} />
-            <circle cx={chosen.x} cy={chosen.y} r={2} fill="#fff" />
+            <circle cx={chosen.x} cy={chosen.y} r={8 * unit} fill="#b3261e" stroke="#fff" strokeWidth={2.5 * unit} />
+            <circle cx={chosen.x} cy={chosen.y} r={2 * unit} fill="#fff" />
           </g>
         )}
         <g className="map-centre" stroke="#b3261e" strokeWidth={1}>
           <line x1={VIEW_WIDTH / 2 - 8} y1={VIEW_HEIGHT / 2} x2={VIEW_WIDTH / 2 + 8} y2={VIEW_HEIGHT / 2} />
           <line x1={VIEW_WIDTH / 2} y1={VIEW_HEIGHT / 2 - 8} x2={VIEW_WIDTH / 2} y2={VIEW_HEIGHT / 2 + 8} />
         </g>
-        <g transform={`translate(10 ${VIEW_HEIGHT - 14})`} fontSize={10} fill="#2f3b45">
-          <rect x={-4} y={-14} width={bar.length + 8} height={22} fill="#fff" fillOpacity={0.7} />
-          <line x1={0} y1={4} x2={bar.length} y2={4} stroke="#2f3b45" strokeWidth={2} />
-          <text x={0} y={-2}>
+        <g transform={`translate(${10 * unit} ${VIEW_HEIGHT - 14 * unit})`} fontSize={10 * unit} fill="#2f3b45">
+          <rect
+            x={-4 * unit}
+            y={-14 * unit}
+            width={bar.length + 8 * unit}
+            height={22 * unit}
+            fill="#fff"
+            fillOpacity={0.7}
+          />
+          <line x1={0} y1={4 * unit} x2={bar.length} y2={4 * unit} stroke="#2f3b45" strokeWidth={2 * unit} />
+          <text x={0} y={-2 * unit}>
             {number.format(bar.km)} km
           </text>
         </g>
-        <text x={VIEW_WIDTH - 4} y={VIEW_HEIGHT - 4} fontSize={9} fill="#4a5b6b" textAnchor="end">
+        <text x={VIEW_WIDTH - 4} y={VIEW_HEIGHT - 4} fontSize={8 * unit} fill="#4a5b6b" textAnchor="end">
           {t('map.attribution')}
         </text>
       </svg>

@@ -96,10 +96,10 @@ export function insideFrame(point: LatLon): boolean {
   );
 }
 
-/** A graticule step (degrees) giving three to eight lines across the view. */
-export function graticuleStep(view: View): number {
+/** A graticule step (degrees) giving at most `maxLines` parallels (eight by default; fewer on a narrow map). */
+export function graticuleStep(view: View, maxLines = 8): number {
   const steps = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
-  return steps.find((s) => view.span / s <= 8) ?? 1;
+  return steps.find((s) => view.span / s <= maxLines) ?? 1;
 }
 
 /** The graticule values of one axis inside [low, high]. */
