@@ -37,6 +37,7 @@ export async function verifyScan(
 ): Promise<StampVerdict> {
   if (key.serial === undefined || key.serial === '') return { kind: 'noSerial' };
   const gtin = key.gtin.padStart(14, '0');
+  const serial = key.serial;
   const rules = thresholdsFrom(loadConfig());
   const stamp = known !== undefined ? (known ?? undefined) : await findStamp(db, gtin, key.serial);
   const itemUri = `https://id.gs1.org/01/${gtin}/21/${escapeDlPathValue(key.serial)}`;
@@ -48,7 +49,7 @@ export async function verifyScan(
 
   // The scan log is the brand owner's (row-level security): the verdict counts the item's scans for anyone.
   const recent = await asSystem(() =>
-    repo.scanSummaryOfItem(db, gtin, key.serial, new Date(now.getTime() - rules.windowMs)),
+    repo.scanSummaryOfItem(db, gtin, serial, new Date(now.getTime() - rules.windowMs)),
   );
   const warnings: Warning[] = [];
   if (recent.length > rules.maxScans) warnings.push('many_scans');
@@ -63,7 +64,7 @@ export async function verifyScan(
   }
   if (key.lot !== undefined && stamp?.lot != null && stamp.lot !== key.lot) warnings.push('lot_mismatch');
   if (stamp === undefined) {
-    const all = await asSystem(() => repo.scanSummaryOfItem(db, gtin, key.serial, new Date(0)));
+    const all = await asSystem(() => repo.scanSummaryOfItem(db, gtin, serial, new Date(0)));
     return { kind: 'genuine', scanCount: all.length, firstScannedAt: null, warnings };
   }
   return { kind: 'genuine', scanCount: stamp.scanCount, firstScannedAt: stamp.firstScannedAt, warnings };
