@@ -274,7 +274,17 @@ describe('back-office app', { timeout: 240_000 }, () => {
         .executeTakeFirstOrThrow()
     ).gtin;
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Lô bị thu hồi').fill(`https://id.gs1.org/01/${gtin}/10/HS-2606`);
+    // A keyboard-wedge scanner types the lot's GS1 code (AIM prefix, element string) and Enter: the lot joins the list.
+    await dialog.getByLabel('Quét mã lô cần thu hồi').click();
+    await page.keyboard.type(`]Q301${gtin}10HS-2606`);
+    await page.keyboard.press('Enter');
+    await page.getByText('Đã thêm lô HS-2606.').waitFor();
+    expect(await dialog.getByLabel('Lô bị thu hồi').inputValue()).toBe(`https://id.gs1.org/01/${gtin}/10/HS-2606`);
+    await dialog.getByLabel('Quét mã lô cần thu hồi').click();
+    await page.keyboard.type(`https://id.gs1.org/01/${gtin}/10/HS-2606`);
+    await page.keyboard.press('Enter');
+    await page.getByText('Lô HS-2606 đã có trong danh sách.').waitFor();
+    expect(await dialog.getByLabel('Lô bị thu hồi').inputValue()).toBe(`https://id.gs1.org/01/${gtin}/10/HS-2606`);
     await dialog.getByLabel('Lý do').fill('Diễn tập thu hồi định kỳ');
     await dialog.getByRole('button', { name: 'Mở đợt thu hồi' }).click();
     await page.getByText('Đã mở đợt thu hồi.').waitFor();

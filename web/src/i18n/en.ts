@@ -236,7 +236,8 @@ export const en: Record<MessageKey, string> = {
   'recalls.open': 'Open a recall',
   'recalls.openMock': 'Mock recall',
   'recalls.lots': 'Recalled lots',
-  'recalls.lotsHelp': 'One code per line: a Digital Link, or GTIN and lot as 08930000000019/10/LOT-1',
+  'recalls.lotsHelp':
+    'One lot Digital Link per line, e.g. https://id.gs1.org/01/08930000000019/10/LOT-1 (the scan field above fills it in)',
   'recalls.reason': 'Reason',
   'recalls.severity': 'Severity',
   'recalls.severity.high': 'High',

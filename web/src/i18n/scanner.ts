@@ -41,6 +41,13 @@ export const scannerVi = {
   'scanner.receive': 'Nhận hàng bằng cách quét',
   'scanner.receiveHelp': 'Quét mã lô trên hàng nhận được để mở phiếu xác nhận nhận hàng của lô đó.',
   'scanner.noShipment': 'Không có lô hàng {lot} nào đang chờ bạn xác nhận nhận.',
+
+  'scanner.recall': 'Quét mã lô cần thu hồi',
+  'scanner.recallHelp':
+    'Quét (máy quét gửi kèm phím Enter) hoặc gõ mã rồi bấm Thêm lô: lô được thêm vào danh sách bên dưới. Dùng được mã GS1 của lô hoặc một tem đã gắn lô.',
+  'scanner.lotAdded': 'Đã thêm lô {lot}.',
+  'scanner.addLot': 'Thêm lô',
+  'scanner.lotAlready': 'Lô {lot} đã có trong danh sách.',
 };
 
 export const scannerEn: Record<keyof typeof scannerVi, string> = {
@@ -86,4 +93,11 @@ export const scannerEn: Record<keyof typeof scannerVi, string> = {
   'scanner.receive': 'Receive by scanning',
   'scanner.receiveHelp': 'Scan the lot code on the goods received to open the receipt of that lot.',
   'scanner.noShipment': 'No shipment of lot {lot} is waiting for you to confirm its receipt.',
+
+  'scanner.recall': 'Scan the lots to recall',
+  'scanner.recallHelp':
+    'Scan (a scanner sends Enter after the code) or type the code and press Add lot: the lot joins the list below. A lot’s GS1 code or a stamp bound to a lot both work.',
+  'scanner.lotAdded': 'Lot {lot} added.',
+  'scanner.addLot': 'Add lot',
+  'scanner.lotAlready': 'Lot {lot} is already in the list.',
 };

@@ -233,7 +233,8 @@ export const vi = {
   'recalls.open': 'Mở đợt thu hồi',
   'recalls.openMock': 'Diễn tập thu hồi',
   'recalls.lots': 'Lô bị thu hồi',
-  'recalls.lotsHelp': 'Mỗi dòng một mã: Digital Link, hoặc GTIN và số lô dạng 08930000000019/10/LOT-1',
+  'recalls.lotsHelp':
+    'Mỗi dòng một Digital Link của lô, ví dụ https://id.gs1.org/01/08930000000019/10/LOT-1 (ô quét ở trên điền sẵn)',
   'recalls.reason': 'Lý do',
   'recalls.severity': 'Mức độ',
   'recalls.severity.high': 'Cao',

@@ -20,6 +20,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, newIdempotencyKey } from '../api.ts';
 import { EmptyState, Loadable, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
+import { IdentifierInput, parseScan, type ScannedIdentifier } from '../components/IdentifierInput.tsx';
+import { findOwnStamp } from '../components/stamp-lookup.ts';
 import { lotPath } from '../components/lot-link.ts';
 import { useResource } from '../hooks.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
@@ -51,6 +53,42 @@ function OpenRecall({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [busy, setBusy] = useState(false);
   // One key per submission: sending the same form again after no answer reuses it, so the server opens one recall.
   const submission = useRef<{ body: string; key: string } | undefined>(undefined);
+  // A scanned lot (a lot's GS1 code, or one of the organisation's stamps bound to a lot) is added as a line.
+  const [scanField, setScanField] = useState(0);
+  const [scanned, setScanned] = useState<ScannedIdentifier>();
+  const addScanned = async (code: ScannedIdentifier | undefined) => {
+    if (!code?.gtin) return;
+    let lot = code.lot;
+    if (!lot && code.serial) {
+      const found = await findOwnStamp(code.gtin, code.serial).catch(() => undefined);
+      if (!found) {
+        void message.warning(t('scanner.stampNotFound', { serial: code.serial }));
+        return;
+      }
+      lot = found.stamp.lot ?? undefined;
+      if (!lot) {
+        void message.warning(t('scanner.stampNoLot', { serial: code.serial }));
+        return;
+      }
+    }
+    if (!lot) {
+      void message.warning(t('scanner.nothingToPick'));
+      return;
+    }
+    const line = `https://id.gs1.org/01/${code.gtin}/10/${encodeURIComponent(lot)}`;
+    const lines = ((form.getFieldValue('lots') as string | undefined) ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    if (lines.includes(line)) {
+      void message.info(t('scanner.lotAlready', { lot }));
+    } else {
+      form.setFieldsValue({ lots: [...lines, line].join('\n') });
+      void message.success(t('scanner.lotAdded', { lot }));
+    }
+    setScanned(undefined);
+    setScanField((n) => n + 1); // a fresh, empty field for the next scan
+  };
   const submit = async (values: { lots: string; reason: string; severity: string; mock: boolean }) => {
     setBusy(true);
     setError(undefined);
@@ -96,6 +134,29 @@ function OpenRecall({ open, onClose }: { open: boolean; onClose: () => void }) {
         initialValues={{ severity: 'medium', mock: true }}
         onFinish={(v) => void submit(v)}
       >
+        <Form.Item label={t('scanner.recall')} extra={t('scanner.recallHelp')} htmlFor="recall-scan">
+          <div
+            style={{ display: 'flex', gap: 8, alignItems: 'flex-start' }}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return;
+              e.preventDefault();
+              // A scanner sends Enter right after the code, before the field has parsed it: parse the text now.
+              const text = (e.target as HTMLInputElement).value ?? '';
+              if (text.trim() === '') return;
+              parseScan(text).then(
+                (code) => void addScanned(code),
+                () => undefined, // the field itself shows why the code is not valid
+              );
+            }}
+          >
+            <div style={{ flex: 1, minWidth: 0 }}>
+              <IdentifierInput key={scanField} id="recall-scan" want="lot" onChange={setScanned} />
+            </div>
+            <Button onClick={() => void addScanned(scanned)} disabled={!scanned?.gtin}>
+              {t('scanner.addLot')}
+            </Button>
+          </div>
+        </Form.Item>
         <Form.Item
           name="lots"
           label={t('recalls.lots')}
