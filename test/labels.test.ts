@@ -235,6 +235,79 @@ describe('who sees a batch', () => {
   });
 });
 
+describe('looking a stamp up by GTIN and serial', () => {
+  it('answers the owner and the province with the stamp and its batch; anyone else, or an unknown serial, 404', async () => {
+    const batch = await order({ productId, quantity: 4 });
+    await post(`/api/stamp-batches/${batch.id}/activate`, { lot: 'MX-LOOKUP', from: 2, to: 3 });
+    const stamp = (await stampsOf(batch.id))[2]!;
+    const url = `/api/stamps?gtin=${GTIN}&serial=${stamp.serial}`;
+
+    const mine = await t.app.inject({ url, headers: owner });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json()).toMatchObject({
+      id: stamp.id,
+      batchId: batch.id,
+      sequence: 3,
+      serial: stamp.serial,
+      gtin: GTIN,
+      lot: 'MX-LOOKUP',
+      state: 'activated',
+      scanCount: 0,
+      uri: `https://truyxuat.hue.gov.vn/01/${GTIN}/21/${stamp.serial}`,
+      batch: { id: batch.id, productName: PRODUCT_NAME, quantity: 4, counts: { issued: 2, activated: 2 } },
+    });
+    // A GTIN-13 is the same product as its GTIN-14 with a leading zero.
+    const short = await t.app.inject({
+      url: `/api/stamps?gtin=${GTIN.slice(1)}&serial=${stamp.serial}`,
+      headers: owner,
+    });
+    expect(short.json()).toMatchObject({ id: stamp.id });
+
+    const province200 = await t.app.inject({ url, headers: province });
+    expect(province200.statusCode, province200.body).toBe(200);
+    expect(province200.json()).toMatchObject({ id: stamp.id, batchId: batch.id });
+
+    const others = await t.app.inject({ url, headers: other });
+    expect(others.statusCode).toBe(404);
+    expect(others.headers['content-type']).toContain('application/problem+json');
+    expect(others.body).not.toContain(stamp.serial);
+    expect(others.body).not.toContain(batch.id);
+
+    for (const serial of [stamp.serial.toLowerCase() === stamp.serial ? 'X' : stamp.serial.toLowerCase(), 'UNKNOWN1']) {
+      const unknown = await t.app.inject({ url: `/api/stamps?gtin=${GTIN}&serial=${serial}`, headers: owner });
+      expect(unknown.statusCode, serial).toBe(404);
+      expect(unknown.headers['content-type']).toContain('application/problem+json');
+    }
+    // Another organisation's GTIN and serial answer the same 404 as an unknown one.
+    const theirs = await order({ productId: otherProductId, quantity: 1 }, other);
+    const theirStamp = (await stampsOf(theirs.id, other))[0]!;
+    const hidden = await t.app.inject({
+      url: `/api/stamps?gtin=${OTHER_GTIN}&serial=${theirStamp.serial}`,
+      headers: owner,
+    });
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.body).not.toContain(theirStamp.serial);
+  });
+
+  it('refuses a GTIN with a wrong check digit or length, and an empty or missing serial, with 400', async () => {
+    const badCheck = `${GTIN.slice(0, 13)}${(Number(GTIN[13]) + 1) % 10}`;
+    for (const query of [
+      `gtin=${badCheck}&serial=ABC`,
+      'gtin=123&serial=ABC',
+      'gtin=abc&serial=ABC',
+      `gtin=${GTIN}&serial=`,
+      `gtin=${GTIN}`,
+      'serial=ABC',
+    ]) {
+      const response = await t.app.inject({ url: `/api/stamps?${query}`, headers: owner });
+      expect(response.statusCode, query).toBe(400);
+      expect(response.headers['content-type'], query).toContain('application/problem+json');
+    }
+    const anonymous = await t.app.inject({ url: `/api/stamps?gtin=${GTIN}&serial=ABC` });
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
+
 describe('activation and voiding by ranges', () => {
   it('moves stamps issued → activated → scanned, or void, and names the ranges that block a change', async () => {
     const batch = await order({ productId, quantity: 20 });

@@ -157,6 +157,30 @@ export const labelsRoutes: RoutePlugin = async (app, { ctx }) => {
     },
   );
 
+  app.get(
+    '/stamps',
+    {
+      schema: {
+        tags,
+        summary: 'One stamp by GTIN and serial (what its QR Digital Link carries), with its batch',
+        description:
+          "Answers the caller's own stamps, those of the organisations that delegated `stamps:manage` to it, and " +
+          'every stamp for the province; any other stamp is 404, as an unknown one. The GTIN (8, 12, 13 or 14 ' +
+          'digits) must have a valid check digit; the serial is matched exactly.',
+        querystring: Type.Object({
+          gtin: Type.String({ minLength: 1, maxLength: 14, description: 'GTIN-8/12/13/14 (AI 01)' }),
+          serial: Type.String({ minLength: 1, maxLength: 20, description: 'The serial (AI 21), exactly as encoded' }),
+        }),
+        response: {
+          200: Type.Composite([Stamp, Type.Object({ batchId: Type.String(), batch: Batch })]),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request) =>
+      labels.findStampBySerial(db, request.caller, config.publicUrl, request.query.gtin, request.query.serial),
+  );
+
   app.post(
     '/stamp-batches/:id/activate',
     {

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { captureWithin } from '../epcis/capture.service.ts';
-import { validateAiValue } from '../identifiers/index.ts';
+import { Gs1Error, normaliseGtin, validateAiValue } from '../identifiers/index.ts';
 import { mayUseOrganisation } from '../registry/registry.access.ts';
 import { listActiveDelegationsToProvider } from '../registry/identity.repository.ts';
 import * as productRepo from '../registry/product.repository.ts';
@@ -264,6 +264,44 @@ export async function listStamps(
       uri: digitalLinkOf(publicUrl, row.gtin, row.serial),
     })),
     total: page.total,
+  };
+}
+
+export interface FoundStampView extends StampView {
+  readonly batch: StampBatchView;
+}
+
+/**
+ * One stamp by its GTIN (8, 12, 13 or 14 digits, check digit verified) and exact serial, as its QR code's Digital
+ * Link carries them, with its batch: for the owner, the providers it delegated `stamps:manage` to, and the
+ * province. The stamp is read by the unique key (gtin, serial) in the caller's own database scope, so row-level
+ * security hides other organisations' stamps as well; anyone who may not see it is told it does not exist.
+ */
+export async function findStampBySerial(
+  db: Kysely<DB>,
+  caller: Caller,
+  publicUrl: string,
+  gtin: string,
+  serial: string,
+): Promise<FoundStampView> {
+  requireAuthenticated(caller);
+  let gtin14: string;
+  try {
+    gtin14 = normaliseGtin(gtin);
+  } catch (e) {
+    if (e instanceof Gs1Error) throw invalid('gtin', `"${gtin}" is not a valid GTIN: ${e.message}`);
+    throw e;
+  }
+  if (serial.length === 0) throw invalid('serial', 'Give the serial of the stamp');
+  const row = await repo.findStampByKey(db, gtin14, serial);
+  if (row === undefined) throw notFound('Stamp');
+  if (!seesEverything(caller)) await requireManageable(db, caller, row.organisation_id, 'Stamp');
+  const batch = (await viewOf(db, [(await repo.findBatch(db, row.batch_id))!]))[0]!;
+  return {
+    ...toStampRecord(row),
+    sequence: row.sequence,
+    uri: digitalLinkOf(publicUrl, row.gtin, row.serial),
+    batch,
   };
 }
 
