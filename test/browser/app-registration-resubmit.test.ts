@@ -84,6 +84,27 @@ describe('resubmitting a rejected registration', { timeout: 240_000 }, () => {
     expect(pending.json<{ items: { organisationId: string; name: string }[] }>().items).toContainEqual(
       expect.objectContaining({ organisationId, name: 'Hợp tác xã Sen Thủy Biều' }),
     );
+
+    // The province's review list marks the application as sent again and shows the earlier rejection's reason.
+    const provinceLogin = await t.db
+      .selectFrom('app_user')
+      .select('email')
+      .where('id', '=', province.userId)
+      .executeTakeFirstOrThrow();
+    const reviewer = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
+    const review = await reviewer.newPage();
+    review.on('pageerror', (e) => errors.push(e.message));
+    await review.goto(`${base}/app/`);
+    await review.getByLabel('Thư điện tử hoặc số điện thoại').fill(provinceLogin.email!);
+    await review.getByLabel('Mật khẩu').fill('mật-khẩu-an-toàn');
+    await review.getByRole('button', { name: 'Đăng nhập' }).click();
+    await review.getByRole('heading', { name: /Xin chào/ }).waitFor();
+    await review.goto(`${base}/app/organisations`);
+    const item = review.getByRole('listitem').filter({ hasText: 'Hợp tác xã Sen Thủy Biều' });
+    await item.getByText('Gửi lại lần 2').waitFor();
+    await item.getByText(`Lần 1 bị từ chối ngày`, { exact: false }).waitFor();
+    expect(await item.textContent()).toContain(reason);
+    await reviewer.close();
     expect(errors).toEqual([]);
   });
 });

@@ -185,6 +185,13 @@ interface PendingRegistration {
   readonly communeName: string | null;
   readonly applicant: { displayName: string; email: string | null; phone: string | null };
   readonly submittedAt: string;
+  /** The earlier, decided rounds of an application the applicant corrected and sent again, oldest first. */
+  readonly rounds?: readonly {
+    readonly round: number;
+    readonly decision: string;
+    readonly reason: string | null;
+    readonly decidedAt: string | null;
+  }[];
 }
 
 /** Self-registrations waiting for the province: approve, or reject with the reason the applicant will read. */
@@ -251,7 +258,16 @@ function RegistrationReview({ onDecided }: { onDecided: () => void }) {
             }
           >
             <List.Item.Meta
-              title={<strong>{r.name}</strong>}
+              title={
+                <>
+                  <strong>{r.name}</strong>
+                  {(r.rounds?.length ?? 0) > 0 && (
+                    <Tag color="orange" style={{ marginLeft: 8 }}>
+                      {t('registration.review.resubmitted', { count: (r.rounds?.length ?? 0) + 1 })}
+                    </Tag>
+                  )}
+                </>
+              }
               description={[
                 r.taxCode,
                 r.communeName,
@@ -263,6 +279,17 @@ function RegistrationReview({ onDecided }: { onDecided: () => void }) {
                   .filter(Boolean)
                   .join(' · ')}`,
                 `${t('registration.review.submitted')}: ${new Date(r.submittedAt).toLocaleString(language === 'en' ? 'en-GB' : 'vi-VN')}`,
+                ...(r.rounds ?? [])
+                  .filter((round) => round.decision === 'rejected')
+                  .map((round) =>
+                    t('registration.review.earlierRejection', {
+                      round: round.round,
+                      date: round.decidedAt
+                        ? new Date(round.decidedAt).toLocaleDateString(language === 'en' ? 'en-GB' : 'vi-VN')
+                        : '—',
+                      reason: round.reason ?? '—',
+                    }),
+                  ),
               ]
                 .filter(Boolean)
                 .join(' — ')}

@@ -18,7 +18,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useRef, useState } from 'react';
-import { api, query } from '../api.ts';
+import { api, newIdempotencyKey, query } from '../api.ts';
 import { EmptyState, ProblemAlert } from '../components/feedback.tsx';
 import { showFieldErrors } from '../components/forms.ts';
 import { IdentifierInput, type ScannedIdentifier } from '../components/IdentifierInput.tsx';
@@ -45,12 +45,21 @@ function OrderStamps({ open, onClose, onOrdered }: { open: boolean; onClose: () 
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const products = useResource<PageOf<Product>>(open ? `/api/products${query({ limit: 200, sort: 'name' })}` : null);
+  // One key per order: sending the same order again after a lost answer reuses it, so one batch is issued.
+  const submission = useRef<{ body: string; key: string } | undefined>(undefined);
   const submit = async (values: OrderForm) => {
     setBusy(true);
     setError(undefined);
     try {
       const body = { ...values, lot: values.lot?.trim() || undefined };
-      await api<StampBatch>('/api/stamp-batches', { method: 'POST', body });
+      if (submission.current?.body !== JSON.stringify(body))
+        submission.current = { body: JSON.stringify(body), key: newIdempotencyKey() };
+      await api<StampBatch>('/api/stamp-batches', {
+        method: 'POST',
+        body,
+        idempotencyKey: submission.current.key,
+      });
+      submission.current = undefined;
       void message.success(t('stamps.ordered', { count: values.quantity }));
       form.resetFields();
       onOrdered();
