@@ -303,6 +303,13 @@ describe('looking a stamp up by GTIN and serial', () => {
       expect(response.statusCode, query).toBe(400);
       expect(response.headers['content-type'], query).toContain('application/problem+json');
     }
+    // The field's message is in the caller's language.
+    const vietnamese = await t.app.inject({
+      url: `/api/stamps?gtin=${badCheck}&serial=ABC`,
+      headers: { ...owner, 'accept-language': 'vi' },
+    });
+    expect(vietnamese.json().errors[0]).toMatchObject({ field: 'gtin', messageKey: 'labels.error.lookupGtin' });
+    expect(vietnamese.json().errors[0].message).toMatch(/GTIN không hợp lệ/);
     const anonymous = await t.app.inject({ url: `/api/stamps?gtin=${GTIN}&serial=ABC` });
     expect(anonymous.statusCode).toBe(401);
   });

@@ -341,6 +341,50 @@ describe(`row-level security on EPCIS events (${databaseKind()})`, () => {
     ).rejects.toThrow(/row-level security/);
   });
 
+  it('shows a refused shipment to both sides of it, written only by the refusing organisation (migration 0030)', async () => {
+    // orgB ships to orgC: the event is visible to both; orgA is a stranger.
+    const shipped = await event(orgB, [orgB, orgC]);
+    const lot = `https://id.gs1.org/01/08930000000019/10/REJ-${shipped}`;
+    const secured = await sql<{ secured: boolean }>`
+      select relrowsecurity and relforcerowsecurity as secured from pg_class
+      where relname = 'shipment_rejection' and relnamespace = current_schema()::regnamespace`.execute(db);
+    expect(secured.rows[0]?.secured).toBe(true);
+    // Neither a stranger nor the sender may refuse in the receiver's name, nor a stranger on an event it cannot see.
+    for (const [scope, by] of [
+      [orgA, orgA],
+      [orgB, orgC],
+    ] as const) {
+      await expect(
+        asOrg([scope], () =>
+          sql`insert into shipment_rejection (event_row, lot, organisation_id, reason)
+            values (${shipped}, ${lot}, ${by}, 'hư hỏng')`.execute(db),
+        ),
+      ).rejects.toThrow(/row-level security/);
+    }
+    await asOrg([orgC], () =>
+      sql`insert into shipment_rejection (event_row, lot, organisation_id, reason)
+        values (${shipped}, ${lot}, ${orgC}, 'hư hỏng')`.execute(db),
+    );
+    const seen = (orgs: string[]) =>
+      asOrg(orgs, async () =>
+        (
+          await sql<{ reason: string }>`select reason from shipment_rejection where event_row = ${shipped}`.execute(db)
+        ).rows.map((r) => r.reason),
+      );
+    expect(await seen([orgC])).toEqual(['hư hỏng']);
+    expect(await seen([orgB])).toEqual(['hư hỏng']);
+    expect(await seen([orgA])).toEqual([]);
+    // The sender reads the reason but cannot change or remove it.
+    const changed = await asOrg([orgB], async () => {
+      const updated =
+        await sql`update shipment_rejection set reason = 'không sao' where event_row = ${shipped}`.execute(db);
+      const deleted = await sql`delete from shipment_rejection where event_row = ${shipped}`.execute(db);
+      return [updated.numAffectedRows, deleted.numAffectedRows];
+    });
+    expect(changed).toEqual([0n, 0n]);
+    expect(await seen([orgC])).toEqual(['hư hỏng']);
+  });
+
   it('shows a shared event to the partner named in it, read-only, and lets only the owner grant visibility', async () => {
     const shared = await event(orgB, [orgB, orgC]);
     const unshared = await event(orgB, [orgB]);

@@ -10,6 +10,8 @@ export const labelsVi = {
   'labels.error.lotMismatch': 'Lô tem đã được đặt cho lô hàng khác.',
   'labels.error.voidInRange': 'Các tem này đã bị hủy, không thể kích hoạt.',
   'labels.error.otherLotInRange': 'Các tem này đã được kích hoạt cho lô hàng khác.',
+  'labels.error.lookupGtin': 'GTIN không hợp lệ (sai độ dài hoặc số kiểm tra).',
+  'labels.error.lookupSerial': 'Hãy nhập số sê-ri của tem.',
   'labels.sheet.title': 'Tem truy xuất nguồn gốc – {product}',
   'labels.sheet.codeCaption': 'Cào lấy mã xác thực',
 } as const;
@@ -25,6 +27,8 @@ export const labelsEn: Record<keyof typeof labelsVi, string> = {
   'labels.error.lotMismatch': 'The stamp batch was ordered for another lot.',
   'labels.error.voidInRange': 'These stamps are void and cannot be activated.',
   'labels.error.otherLotInRange': 'These stamps are already activated to another lot.',
+  'labels.error.lookupGtin': 'The GTIN is not valid (wrong length or check digit).',
+  'labels.error.lookupSerial': 'Give the serial of the stamp.',
   'labels.sheet.title': 'Traceability stamps – {product}',
   'labels.sheet.codeCaption': 'Scratch for the code',
 };

@@ -289,10 +289,11 @@ export async function findStampBySerial(
   try {
     gtin14 = normaliseGtin(gtin);
   } catch (e) {
-    if (e instanceof Gs1Error) throw invalid('gtin', `"${gtin}" is not a valid GTIN: ${e.message}`);
+    if (e instanceof Gs1Error)
+      throw invalid('gtin', `"${gtin}" is not a valid GTIN: ${e.message}`, 'labels.error.lookupGtin');
     throw e;
   }
-  if (serial.length === 0) throw invalid('serial', 'Give the serial of the stamp');
+  if (serial.length === 0) throw invalid('serial', 'Give the serial of the stamp', 'labels.error.lookupSerial');
   const row = await repo.findStampByKey(db, gtin14, serial);
   if (row === undefined) throw notFound('Stamp');
   if (!seesEverything(caller)) await requireManageable(db, caller, row.organisation_id, 'Stamp');

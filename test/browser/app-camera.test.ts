@@ -116,7 +116,7 @@ describe('scanning codes in the back-office', { timeout: 240_000 }, () => {
     await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.getByLabel('Quét mã').inputValue()).toBe(stamp.uri);
     await page.getByText(`GTIN ${stamp.gtin} · Sê-ri ${stamp.serial}`).waitFor();
-    // The stamp is looked up among the business's batches: its lot fills the form.
+    // The stamp is looked up by its serial (GET /api/stamps): its lot fills the form.
     await page.getByTestId('scan-note').getByText(`Đã chọn lô ${stamp.lot}.`).waitFor();
     await expect.poll(() => lot.inputValue()).toBe(stamp.lot);
 

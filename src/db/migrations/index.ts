@@ -27,6 +27,7 @@ import * as m0026 from './0026_row_level_security_events.ts';
 import * as m0027 from './0027_event_photos.ts';
 import * as m0028 from './0028_row_level_security_private.ts';
 import * as m0029 from './0029_idempotency_keys.ts';
+import * as m0030 from './0030_row_level_security_rejections.ts';
 
 /** Every migration, in order. Forward-only: never edit one that has shipped; add the next. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0027_event_photos': m0027,
   '0028_row_level_security_private': m0028,
   '0029_idempotency_keys': m0029,
+  '0030_row_level_security_rejections': m0030,
 };
