@@ -308,11 +308,21 @@ describe('kill -9 during recalls', () => {
       const { server, all: children } = await startServing(target);
       running.push(...children);
       let killed = false;
-      let firstAnswer!: () => void;
-      const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
-      const clients = drive(server.url, () => killed, firstAnswer).finally(firstAnswer);
+      // The kill lands at a seeded answer, with at least three still pending, while the other clients' requests are
+      // in flight: a kill timed by the clock could land after everything was done on a fast machine.
+      const pending = chains.reduce((s, c) => s + STEPS.length - c.done.size, 0);
+      const killAt = 1 + Math.floor(random() * Math.max(1, pending - 3));
+      let answers = 0;
+      let reached!: () => void;
+      const answered = new Promise<void>((resolve) => (reached = resolve));
+      const clients = drive(
+        server.url,
+        () => killed,
+        () => {
+          if (++answers >= killAt) reached();
+        },
+      ).finally(reached);
       await answered;
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 600)));
       const victims = target.postgres && random() < 0.5 ? [children[0]!] : children;
       killed = true;
       await Promise.all(victims.map((c) => c.kill()));

@@ -185,17 +185,20 @@ describe('kill -9 during stamp activation', () => {
       // Clients send what is still unanswered, in a seeded order, three at a time.
       const queue = activations.filter((a) => !a.acknowledged).sort(() => random() - 0.5);
       let killed = false;
-      let firstAck!: () => void;
-      const acknowledged = new Promise<void>((resolve) => (firstAck = resolve));
+      // The kill lands at a seeded acknowledgement, with at least three still unanswered, while the other clients'
+      // requests are in flight: a kill timed by the clock could land after everything was done on a fast machine.
+      const killAt = 1 + Math.floor(random() * Math.max(1, queue.length - 3));
+      let acks = 0;
+      let reached!: () => void;
+      const acknowledged = new Promise<void>((resolve) => (reached = resolve));
       const clients = Array.from({ length: 3 }, async () => {
         for (let a = queue.shift(); a && !killed; a = queue.shift()) {
           await activate(server.url, a);
-          if (a.acknowledged) firstAck();
+          if (a.acknowledged && ++acks >= killAt) reached();
         }
-        firstAck();
+        reached();
       });
       await acknowledged;
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 400)));
       const victims = target.postgres && random() < 0.5 ? [children[0]!] : children;
       killed = true;
       await Promise.all(victims.map((c) => c.kill()));
