@@ -55,43 +55,23 @@ function fieldsOf(e: unknown): readonly FieldError[] {
 }
 
 /**
- * Signs a business up: its organisation (`pending`), its first administrator (the contact person, signing in with
- * the contact e-mail or phone) and the application, in one transaction; the province is notified.
+ * The application form's rules (kinds a business may choose, tax code, commune, contact person), then `checks` for
+ * what only one path asks (the sign-up's login and password), then the organisation's own rules: one validation
+ * problem naming every field, one message per field; answers the organisation row (status `pending`).
  */
-export async function submitRegistration(
-  db: Kysely<DB>,
-  input: RegistrationInput,
-  client: { ip?: string | undefined } = {},
-  now = new Date(),
-): Promise<Registration> {
+function validateApplication(
+  input: ResubmissionInput,
+  checks: (problems: FieldProblems) => void = () => undefined,
+): ReturnType<typeof validateOrganisation> {
   const problems = new FieldProblems();
-  const fields: FieldError[] = [];
   if (!SELF_KINDS.has(input.kind)) problems.add('kind', 'registration.kind.notAllowed');
   if (cleanText(input.taxCode) === null) problems.add('taxCode', 'registration.taxCode.required');
   if (cleanText(input.communeName) === null) problems.add('communeName', 'registration.commune.required');
   const communeCode = cleanText(input.communeCode);
   if (communeCode !== null && !/^\d{5}$/.test(communeCode)) problems.add('communeCode', 'registration.commune.code');
   if (cleanText(input.contactName) === null) problems.add('contactName', 'registration.contact.required');
-  let email: string | null = null;
-  let phone: string | null = null;
-  try {
-    email = normaliseEmail(input.contactEmail);
-  } catch {
-    problems.add('contactEmail', 'error.email');
-  }
-  try {
-    phone = normalisePhone(input.contactPhone);
-  } catch {
-    problems.add('contactPhone', 'error.phone');
-  }
-  if (cleanText(input.contactEmail) === null && cleanText(input.contactPhone) === null)
-    problems.add('contactEmail', 'registration.login.required');
-  try {
-    checkPassword(input.password);
-  } catch (e) {
-    const key = fieldsOf(e)[0]?.messageKey ?? 'error.password.short';
-    problems.add('password', key as MessageKey);
-  }
+  checks(problems);
+  const fields: FieldError[] = [];
   let row: ReturnType<typeof validateOrganisation> | undefined;
   try {
     row = validateOrganisation({
@@ -115,6 +95,41 @@ export async function submitRegistration(
   const all = [...problems.list, ...fields];
   if (all.length > 0 || row === undefined)
     throw new AppError('validation', all.map((f) => `${f.field}: ${f.message}`).join('; '), { fields: all });
+  return row;
+}
+
+/**
+ * Signs a business up: its organisation (`pending`), its first administrator (the contact person, signing in with
+ * the contact e-mail or phone) and the application, in one transaction; the province is notified.
+ */
+export async function submitRegistration(
+  db: Kysely<DB>,
+  input: RegistrationInput,
+  client: { ip?: string | undefined } = {},
+  now = new Date(),
+): Promise<Registration> {
+  let email: string | null = null;
+  let phone: string | null = null;
+  const row = validateApplication(input, (problems) => {
+    try {
+      email = normaliseEmail(input.contactEmail);
+    } catch {
+      problems.add('contactEmail', 'error.email');
+    }
+    try {
+      phone = normalisePhone(input.contactPhone);
+    } catch {
+      problems.add('contactPhone', 'error.phone');
+    }
+    if (cleanText(input.contactEmail) === null && cleanText(input.contactPhone) === null)
+      problems.add('contactEmail', 'registration.login.required');
+    try {
+      checkPassword(input.password);
+    } catch (e) {
+      const key = fieldsOf(e)[0]?.messageKey ?? 'error.password.short';
+      problems.add('password', key as MessageKey);
+    }
+  });
 
   const organisationId = randomUUID();
   const userId = randomUUID();
@@ -409,36 +424,7 @@ export async function resubmitRegistration(
   const own = callerOrganisation(caller);
   if (caller.kind !== 'user' || own === undefined || caller.role !== 'org_admin')
     throw new AppError('forbidden', 'Only the applicant’s administrator resubmits');
-  const problems = new FieldProblems();
-  if (!SELF_KINDS.has(input.kind)) problems.add('kind', 'registration.kind.notAllowed');
-  if (cleanText(input.taxCode) === null) problems.add('taxCode', 'registration.taxCode.required');
-  if (cleanText(input.communeName) === null) problems.add('communeName', 'registration.commune.required');
-  const communeCode = cleanText(input.communeCode);
-  if (communeCode !== null && !/^\d{5}$/.test(communeCode)) problems.add('communeCode', 'registration.commune.code');
-  if (cleanText(input.contactName) === null) problems.add('contactName', 'registration.contact.required');
-  const fields: FieldError[] = [];
-  let row: ReturnType<typeof validateOrganisation> | undefined;
-  try {
-    row = validateOrganisation({
-      name: input.name,
-      kind: SELF_KINDS.has(input.kind) ? input.kind : 'other',
-      taxCode: input.taxCode,
-      provinceCode: input.provinceCode ?? HUE_PROVINCE_CODE,
-      communeCode,
-      communeName: input.communeName,
-      address: input.address,
-      contactName: input.contactName,
-      contactEmail: input.contactEmail,
-      contactPhone: input.contactPhone,
-      status: 'pending',
-    });
-  } catch (e) {
-    const seen = new Set(problems.list.map((p) => p.field));
-    fields.push(...fieldsOf(e).filter((f) => !seen.has(f.field)));
-  }
-  const all = [...problems.list, ...fields];
-  if (all.length > 0 || row === undefined)
-    throw new AppError('validation', all.map((f) => `${f.field}: ${f.message}`).join('; '), { fields: all });
+  const row = validateApplication(input);
 
   await inTransaction(db, async (trx) => {
     const organisation = await organisationRepo.findOrganisation(trx, own);
