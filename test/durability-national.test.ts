@@ -1,13 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureNow } from '../src/epcis/capture.service.ts';
-import * as repo from '../src/federation/national.repository.ts';
 import { NATIONAL_PORTAL } from '../src/federation/national.service.ts';
-import { withCheckDigit } from '../src/identifiers/index.ts';
-import { SYSTEM } from '../src/shared/caller.ts';
-import { makeOrganisation } from './helpers/app.ts';
 import {
   killTarget,
   seededRandom,
@@ -16,6 +10,7 @@ import {
   type ChildServer,
   type KillTarget,
 } from './helpers/kill-harness.ts';
+import { seedEnrolledOrganisations } from './helpers/national-fixture.ts';
 import { startNationalPortalStandIn, type NationalPortalStandIn } from './helpers/national-portal-stand-in.ts';
 
 /**
@@ -31,10 +26,6 @@ import { startNationalPortalStandIn, type NationalPortalStandIn } from './helper
 const ROUNDS = Number(process.env.DURABILITY_ROUNDS ?? 2);
 const SEED = Number(process.env.DURABILITY_SEED ?? 20261126);
 const CLIENT = { clientId: 'hue-province', clientSecret: 'durability-secret' };
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 const ORGANISATIONS = 2;
 const PRODUCTS = 3;
 /** Per organisation: itself, its products, one chain per product with two events. */
@@ -58,72 +49,13 @@ beforeAll(async () => {
   const database = await target.openDirect();
   try {
     const db = database.db;
-    const group = await db.selectFrom('product_group').select('code').limit(1).executeTakeFirstOrThrow();
-    for (let o = 0; o < ORGANISATIONS; o++) {
-      const organisationId = await makeOrganisation(db, { tax_code: `33000077${o}0` });
-      for (let p = 0; p < PRODUCTS; p++) {
-        const gtin = withCheckDigit(`08936077${o}${p}000`);
-        const productId = randomUUID();
-        await db
-          .insertInto('product')
-          .values({
-            id: productId,
-            organisation_id: organisationId,
-            gtin,
-            name: `Sản phẩm ${o}-${p}`,
-            group_code: group.code,
-            net_content: 500,
-            net_content_unit: 'GRM',
-          })
-          .execute();
-        const mediaId = randomUUID();
-        await db
-          .insertInto('media')
-          .values({
-            id: mediaId,
-            organisation_id: organisationId,
-            purpose: 'image',
-            content_type: 'image/png',
-            byte_size: PNG.length,
-            sha256: randomUUID(),
-            data: PNG,
-            original_name: null,
-          })
-          .execute();
-        await db
-          .insertInto('product_image')
-          .values({ product_id: productId, media_id: mediaId, position: 0 })
-          .execute();
-        await captureNow(db, SYSTEM, {
-          format: 'json',
-          onBehalfOf: organisationId,
-          body: JSON.stringify({
-            '@context': 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
-            type: 'EPCISDocument',
-            schemaVersion: '2.0',
-            creationDate: '2026-05-01T08:00:00+07:00',
-            epcisBody: {
-              eventList: ['commissioning', 'shipping'].map((bizStep, i) => ({
-                type: 'ObjectEvent',
-                eventTime: `2026-05-0${p + 1}T0${i + 1}:00:00Z`,
-                eventTimeZoneOffset: '+07:00',
-                epcList: [],
-                quantityList: [{ epcClass: `https://id.gs1.org/01/${gtin}/10/LOT-${o}${p}`, quantity: 10, uom: 'KGM' }],
-                action: i === 0 ? 'ADD' : 'OBSERVE',
-                bizStep,
-              })),
-            },
-          }),
-        });
-      }
-      await repo.upsertEnrolment(db, {
-        platform: NATIONAL_PORTAL,
-        organisation_id: organisationId,
-        enabled: true,
-        decided_by: null,
-        decided_at: new Date(),
-      });
-    }
+    await seedEnrolledOrganisations(db, {
+      organisations: ORGANISATIONS,
+      products: PRODUCTS,
+      series: '77',
+      platform: NATIONAL_PORTAL,
+      decidedAt: new Date(),
+    });
   } finally {
     await database.close();
   }

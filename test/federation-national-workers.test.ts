@@ -1,15 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/database.ts';
-import { captureNow } from '../src/epcis/capture.service.ts';
-import * as repo from '../src/federation/national.repository.ts';
 import { nationalPortalClient } from '../src/federation/national/portal-client.ts';
 import type { NationalPlatform } from '../src/federation/national/platform.ts';
 import { syncNational } from '../src/federation/national/sync.ts';
-import { withCheckDigit } from '../src/identifiers/index.ts';
-import { SYSTEM } from '../src/shared/caller.ts';
-import { makeOrganisation } from './helpers/app.ts';
 import { scratchDatabase } from './helpers/kill-harness.ts';
+import { seedEnrolledOrganisations } from './helpers/national-fixture.ts';
 import { startNationalPortalStandIn, type NationalPortalStandIn } from './helpers/national-portal-stand-in.ts';
 
 /**
@@ -21,10 +17,6 @@ import { startNationalPortalStandIn, type NationalPortalStandIn } from './helper
 const postgresUrl = process.env.TEST_DATABASE_URL;
 const PUBLIC_URL = 'http://truyxuat.test';
 const CLIENT = { clientId: 'hue-province', clientSecret: 'two-workers-secret' };
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
 const PLATFORM = 'test-two-workers';
 
 describe.runIf(postgresUrl)('national sync with two workers on one PostgreSQL (PostgreSQL only)', () => {
@@ -39,73 +31,13 @@ describe.runIf(postgresUrl)('national sync with two workers on one PostgreSQL (P
     workers.push(await openDatabase({ url: scratch.url, poolSize: 3 }));
     workers.push(await openDatabase({ url: scratch.url, poolSize: 3, migrate: false }));
     const db = workers[0]!.db;
-    const group = await db.selectFrom('product_group').select('code').limit(1).executeTakeFirstOrThrow();
-    for (let o = 0; o < 3; o++) {
-      const organisationId = await makeOrganisation(db, { tax_code: `33000020${o}0` });
-      for (let p = 0; p < 3; p++) {
-        const gtin = withCheckDigit(`08936009${o}${p}000`);
-        const productId = randomUUID();
-        await db
-          .insertInto('product')
-          .values({
-            id: productId,
-            organisation_id: organisationId,
-            gtin,
-            name: `Sản phẩm ${o}-${p}`,
-            group_code: group.code,
-            net_content: 500,
-            net_content_unit: 'GRM',
-          })
-          .execute();
-        const mediaId = randomUUID();
-        await db
-          .insertInto('media')
-          .values({
-            id: mediaId,
-            organisation_id: organisationId,
-            purpose: 'image',
-            content_type: 'image/png',
-            byte_size: PNG.length,
-            sha256: randomUUID(),
-            data: PNG,
-            original_name: null,
-          })
-          .execute();
-        await db
-          .insertInto('product_image')
-          .values({ product_id: productId, media_id: mediaId, position: 0 })
-          .execute();
-        // One lot with two stage events: a chain and its events.
-        await captureNow(db, SYSTEM, {
-          format: 'json',
-          onBehalfOf: organisationId,
-          body: JSON.stringify({
-            '@context': 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld',
-            type: 'EPCISDocument',
-            schemaVersion: '2.0',
-            creationDate: '2026-05-01T08:00:00+07:00',
-            epcisBody: {
-              eventList: ['commissioning', 'shipping'].map((bizStep, i) => ({
-                type: 'ObjectEvent',
-                eventTime: `2026-05-0${p + 1}T0${i + 1}:00:00Z`,
-                eventTimeZoneOffset: '+07:00',
-                epcList: [],
-                quantityList: [{ epcClass: `https://id.gs1.org/01/${gtin}/10/LOT-${o}${p}`, quantity: 10, uom: 'KGM' }],
-                action: i === 0 ? 'ADD' : 'OBSERVE',
-                bizStep,
-              })),
-            },
-          }),
-        });
-      }
-      await repo.upsertEnrolment(db, {
-        platform: PLATFORM,
-        organisation_id: organisationId,
-        enabled: true,
-        decided_by: null,
-        decided_at: clock(),
-      });
-    }
+    await seedEnrolledOrganisations(db, {
+      organisations: 3,
+      products: 3,
+      series: '20',
+      platform: PLATFORM,
+      decidedAt: clock(),
+    });
     standIn = await startNationalPortalStandIn({ ...CLIENT, now: clock, autoActivate: true });
   }, 120_000);
 
