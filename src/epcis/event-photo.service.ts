@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { callerOrganisation, requirePermission, seesEverything, type Caller } from '../shared/caller.ts';
-import { AppError, notFound } from '../shared/errors.ts';
+import { AppError, invalid, notFound } from '../shared/errors.ts';
 import { t, type MessageKey } from '../shared/messages.ts';
 import { recordAudit } from '../audit/index.ts';
 import { storeMedia } from '../registry/media.service.ts';
@@ -51,9 +51,8 @@ function toPhoto(row: repo.EventPhotoRow): EventPhoto {
   };
 }
 
-function fieldProblem(field: string, key: MessageKey): AppError {
-  return new AppError('validation', t('en', key), { fields: [{ field, message: t('en', key), messageKey: key }] });
-}
+/** A validation problem on one field, its message looked up in the catalogue (the shared `invalid`). */
+const fieldProblem = (field: string, key: MessageKey): AppError => invalid(field, t('en', key), key);
 
 export interface PhotoUpload {
   /** The id the device gave the photo (e.g. a UUID): the key that makes a retried upload harmless. */
