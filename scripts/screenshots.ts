@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
-import { DEMO_PASSWORD, loadDemoData } from '../src/demo/index.ts';
+import { loadDemoData } from '../src/demo/index.ts';
 import { buildApp } from '../src/http/app.ts';
 import { ensureWebBuild } from '../src/web/build.ts';
 import { launchChromium } from '../test/browser/chromium.ts';
+import { signInOnPage } from '../test/browser/session-helpers.ts';
 
 const OUT = path.resolve(import.meta.dirname, '../docs/screenshots');
 const WIDTHS = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } } as const;
@@ -85,13 +86,7 @@ async function main(): Promise<void> {
       for (const user of [null, 'sen-tinh-tam', 'dong-ba', 'so-khcn'] as const) {
         const context = await browser.newContext({ locale: 'vi-VN', viewport, serviceWorkers: 'block' });
         const page = await context.newPage();
-        if (user) {
-          await page.goto(`${base}/app/`);
-          await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(`${user}@truyxuat.demo`);
-          await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-          await page.getByRole('button', { name: 'Đăng nhập' }).click();
-          await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
-        }
+        if (user) await signInOnPage(page, base, `${user}@truyxuat.demo`);
         const screens = SCREENS.filter((s) => s.user === user && wanted(s.name));
         if (screens.length === 0) {
           await context.close();

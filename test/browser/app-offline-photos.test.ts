@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
+import { loadDemoData } from '../../src/demo/index.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { PNG_1X1 } from '../helpers/multipart.ts';
 import { launchChromium } from './chromium.ts';
+import { openUnderServiceWorker, signInOnPage } from './session-helpers.ts';
 
 /**
  * Photos on offline events: a photo attached to an event recorded with no connection stays in IndexedDB with the
@@ -73,26 +74,15 @@ describe('offline photos', { timeout: 300_000 }, () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
 
-    await page.goto(`${base}/app/`);
-    await page.getByLabel('Thư điện tử hoặc số điện thoại').fill('sen-tinh-tam@truyxuat.demo');
-    await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
+    await signInOnPage(page, base, 'sen-tinh-tam@truyxuat.demo');
     const product = await t.db
       .selectFrom('product')
       .select('id')
       .where('name', '=', 'Hạt sen Huế Tịnh Tâm sấy khô')
       .executeTakeFirstOrThrow();
     const formUrl = `${base}/app/record?product=${product.id}&step=harvesting`;
-    const ready = await page.evaluate(
-      'Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((r) => setTimeout(() => r(false), 30000))])',
-    );
-    expect(ready, 'the service worker installs').toBe(true);
-    await page.goto(formUrl);
-    await page.getByLabel('Ao, hồ, ô nuôi trồng').waitFor();
-    await page.goto(`${base}/app/outbox`);
-    await page.goto(formUrl);
-    await page.getByLabel('Ao, hồ, ô nuôi trồng').waitFor();
+    // The service worker installs on the first visit; the second visit, under its control, keeps the form's data.
+    await openUnderServiceWorker(page, formUrl, 'Ao, hồ, ô nuôi trồng');
 
     await context.setOffline(true);
     await page.getByLabel('Số lô mới').fill('PHOTO-1');

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/index.ts';
+import { loadDemoData } from '../../src/demo/index.ts';
 import { ensureWebBuild } from '../../src/web/build.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium } from './chromium.ts';
+import { openUnderServiceWorker, signInOnPage } from './session-helpers.ts';
 
 /**
  * Offline capture: the app (service worker + IndexedDB outbox) records events with no connection, keeps them
@@ -91,11 +92,7 @@ describe('offline capture', { timeout: 240_000 }, () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
 
-    await page.goto(`${base}/app/`);
-    await page.getByLabel('Thư điện tử hoặc số điện thoại').fill('sen-tinh-tam@truyxuat.demo');
-    await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
+    await signInOnPage(page, base, 'sen-tinh-tam@truyxuat.demo');
 
     const product = await t.db
       .selectFrom('product')
@@ -104,15 +101,7 @@ describe('offline capture', { timeout: 240_000 }, () => {
       .executeTakeFirstOrThrow();
     const formUrl = `${base}/app/record?product=${product.id}&step=harvesting`;
     // The service worker installs on the first visit; the second visit, under its control, keeps the form's data.
-    const ready = await page.evaluate(
-      'Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((r) => setTimeout(() => r(false), 30000))])',
-    );
-    expect(ready, 'the service worker installs').toBe(true);
-    await page.goto(formUrl);
-    await page.getByLabel('Ao, hồ, ô nuôi trồng').waitFor();
-    await page.goto(`${base}/app/outbox`);
-    await page.goto(formUrl);
-    await page.getByLabel('Ao, hồ, ô nuôi trồng').waitFor();
+    await openUnderServiceWorker(page, formUrl, 'Ao, hồ, ô nuôi trồng');
     expect(await page.evaluate('navigator.serviceWorker.controller !== null')).toBe(true);
 
     await context.setOffline(true);

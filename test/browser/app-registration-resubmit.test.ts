@@ -4,6 +4,7 @@ import { ensureWebBuild } from '../../src/web/build.ts';
 import { withTaxCheckDigit } from '../../src/registry/tax-code.ts';
 import { makeOrganisation, signInAs, startTestApp, type TestApp } from '../helpers/app.ts';
 import { launchChromium } from './chromium.ts';
+import { signInOnPage } from './session-helpers.ts';
 
 /**
  * A rejected applicant in Debian's Chromium: reads the province's reason, corrects the application on the same
@@ -65,11 +66,7 @@ describe('resubmitting a rejected registration', { timeout: 240_000 }, () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${base}/app/`);
-    await page.getByLabel('Thư điện tử hoặc số điện thoại').fill('sen-thuy-bieu@example.vn');
-    await page.getByLabel('Mật khẩu').fill('hạt-sen-2026');
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByText('Đăng ký chưa được duyệt').waitFor();
+    await signInOnPage(page, base, 'sen-thuy-bieu@example.vn', 'hạt-sen-2026', 'Đăng ký chưa được duyệt');
     await page.getByText(reason, { exact: false }).waitFor();
 
     await page.getByRole('button', { name: 'Sửa hồ sơ và gửi lại' }).click();
@@ -94,11 +91,7 @@ describe('resubmitting a rejected registration', { timeout: 240_000 }, () => {
     const reviewer = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
     const review = await reviewer.newPage();
     review.on('pageerror', (e) => errors.push(e.message));
-    await review.goto(`${base}/app/`);
-    await review.getByLabel('Thư điện tử hoặc số điện thoại').fill(provinceLogin.email!);
-    await review.getByLabel('Mật khẩu').fill('mật-khẩu-an-toàn');
-    await review.getByRole('button', { name: 'Đăng nhập' }).click();
-    await review.getByRole('heading', { name: /Xin chào/ }).waitFor();
+    await signInOnPage(review, base, provinceLogin.email!, 'mật-khẩu-an-toàn');
     await review.goto(`${base}/app/organisations`);
     const item = review.getByRole('listitem').filter({ hasText: 'Hợp tác xã Sen Thủy Biều' });
     await item.getByText('Gửi lại lần 2').waitFor();

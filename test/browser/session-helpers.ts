@@ -33,13 +33,45 @@ export function signInWith(
     page.on('console', (m) => {
       if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text());
     });
-    await page.goto(`${base}/app/`);
-    await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(`${login}@truyxuat.demo`);
-    await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
+    await signInOnPage(page, base, `${login}@truyxuat.demo`);
     return { page, errors };
   };
+}
+
+/**
+ * Signs in on the sign-in screen of an open page (any browser profile, service worker or not). With the default
+ * `until`, waits for the home page's greeting; an account that lands elsewhere (a pending registration) names the
+ * text to wait for.
+ */
+export async function signInOnPage(
+  page: Page,
+  base: string,
+  login: string,
+  password: string = DEMO_PASSWORD,
+  until: string | RegExp = /Xin chào/,
+): Promise<void> {
+  await page.goto(`${base}/app/`);
+  await page.getByLabel('Thư điện tử hoặc số điện thoại').fill(login);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  if (typeof until === 'string') await page.getByText(until).waitFor();
+  else await page.getByRole('heading', { name: until }).waitFor();
+}
+
+/**
+ * Opens a page under the app's service worker, as the offline tests need it: the worker installs on the first visit,
+ * and the page visited again (through another screen) is served under its control, so the form works offline.
+ */
+export async function openUnderServiceWorker(page: Page, url: string, readyLabel: string): Promise<void> {
+  const ready = await page.evaluate(
+    'Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise((r) => setTimeout(() => r(false), 30000))])',
+  );
+  if (ready !== true) throw new Error('the service worker did not install within 30 s');
+  await page.goto(url);
+  await page.getByLabel(readyLabel).waitFor();
+  await page.goto(`${new URL(url).origin}/app/outbox`);
+  await page.goto(url);
+  await page.getByLabel(readyLabel).waitFor();
 }
 
 /** Picks an option of an Ant Design select by the text of its label and of the option. */
